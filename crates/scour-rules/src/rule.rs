@@ -1,0 +1,170 @@
+use serde::Deserialize;
+
+/// One detection rule, as written in a rule file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable, namespaced id such as `github.pat-classic`. Fingerprints,
+    /// baselines and configuration refer to rules by id, so it never changes.
+    pub id: String,
+    /// Short human name.
+    pub name: String,
+    /// What the rule finds and why it matters.
+    pub description: String,
+    /// Secret or personal data.
+    pub category: Category,
+    /// How bad a true positive is.
+    pub severity: Severity,
+    /// How likely a match is to be a true positive.
+    pub confidence: Confidence,
+    /// Lowercase ASCII literals, at least one of which occurs inside every
+    /// match; the engine's prefilter looks for them case-insensitively and
+    /// runs the pattern only near a hit.
+    pub keywords: Vec<String>,
+    /// Regular expression (Rust `regex` syntax over bytes, Unicode off unless
+    /// the pattern enables it) with a named capture group `secret`.
+    pub pattern: String,
+    /// Bytes on either side of a keyword hit within which the whole match
+    /// must lie. Long tokens (PEM keys) need more than the default.
+    #[serde(default = "default_window")]
+    pub window: usize,
+    /// Checks the captured secret must pass.
+    #[serde(default)]
+    pub validate: Validate,
+    /// Inputs that must produce a finding for this rule.
+    pub examples: Vec<String>,
+    /// Inputs that must not produce a finding for this rule.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+    /// Where the token format is documented.
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+fn default_window() -> usize {
+    crate::DEFAULT_WINDOW
+}
+
+/// What kind of data a rule finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// Credentials: tokens, keys, passwords, session cookies.
+    Secret,
+    /// Personal data: e-mail addresses, phone numbers, card numbers.
+    Pii,
+}
+
+/// How bad a true positive is, from least to most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational.
+    Low,
+    /// Worth a look.
+    Medium,
+    /// Grants access to something.
+    High,
+    /// Grants broad or administrative access.
+    Critical,
+}
+
+/// How likely a match is to be a true positive, from least to most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Shape alone; expect some false positives.
+    Low,
+    /// Shape plus context or entropy.
+    Medium,
+    /// Distinctive prefix, checksum or structure.
+    High,
+}
+
+/// Checks a captured secret must pass. All are optional; each one set must hold.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Validate {
+    /// Minimum Shannon entropy, in bits per byte, of the secret.
+    pub min_entropy: Option<f64>,
+    /// Minimum secret length in bytes.
+    pub min_len: Option<usize>,
+    /// Maximum secret length in bytes.
+    pub max_len: Option<usize>,
+    /// Minimum number of character classes (lower, upper, digit, other)
+    /// present in the secret: keeps ordinary words out of generic rules.
+    pub min_classes: Option<u8>,
+    /// A checksum the secret must carry.
+    pub checksum: Option<Checksum>,
+    /// The secret must be a JWT whose header and payload decode to JSON objects.
+    #[serde(default)]
+    pub jwt: bool,
+    /// Reject placeholder-looking values (`EXAMPLE`, `xxxx`, `your-token-here`,
+    /// one repeated character, `abcdef123456`). On by default.
+    #[serde(default = "yes")]
+    pub reject_placeholders: bool,
+}
+
+impl Default for Validate {
+    fn default() -> Self {
+        Validate {
+            min_entropy: None,
+            min_len: None,
+            max_len: None,
+            min_classes: None,
+            checksum: None,
+            jwt: false,
+            reject_placeholders: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Checksums a secret can be verified against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Checksum {
+    /// GitHub and npm tokens: the last 6 characters are the base62 CRC32 of
+    /// the 30 random characters before them.
+    Crc32Base62,
+    /// Payment card numbers (digits; spaces and dashes ignored).
+    Luhn,
+    /// IBAN mod-97 (spaces ignored).
+    Iban,
+}
+
+impl Rule {
+    /// Checks invariants that do not need a regex engine.
+    pub(crate) fn check_shape(&self) -> Result<(), String> {
+        let namespaced = self.id.split('.').count() >= 2
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._".contains(&b))
+            && !self.id.split('.').any(str::is_empty);
+        if !namespaced {
+            return Err("id must be lowercase and namespaced like `provider.kind`".into());
+        }
+        if self.keywords.is_empty() {
+            return Err("at least one keyword is required".into());
+        }
+        for k in &self.keywords {
+            if k.is_empty() || k.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                return Err(format!("keyword {k:?} must be non-empty lowercase ASCII"));
+            }
+        }
+        if !self.pattern.contains("(?P<secret>") && !self.pattern.contains("(?<secret>") {
+            return Err("pattern needs a named capture group `secret`".into());
+        }
+        if self.examples.is_empty() {
+            return Err("at least one example is required".into());
+        }
+        if self.window == 0 {
+            return Err("window must be positive".into());
+        }
+        Ok(())
+    }
+}
