@@ -1,0 +1,84 @@
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::{meta, util::syntax};
+use scour_rules::Rule;
+
+use crate::engine::{CompiledRule, Engine};
+use crate::{Error, ErrorKind};
+
+/// Configures and builds an [`Engine`].
+#[derive(Clone, Debug, Default)]
+pub struct EngineBuilder {
+    rules: Vec<Rule>,
+}
+
+impl EngineBuilder {
+    /// A builder with no rules.
+    pub fn new() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Adds rules (for example [`scour_rules::builtin`]).
+    pub fn rules(mut self, rules: impl IntoIterator<Item = Rule>) -> EngineBuilder {
+        self.rules.extend(rules);
+        self
+    }
+
+    /// Compiles every rule and the shared keyword automaton.
+    pub fn build(self) -> Result<Engine, Error> {
+        if self.rules.is_empty() {
+            return Err(Error::new("", ErrorKind::NoRules));
+        }
+        let mut compiled = Vec::with_capacity(self.rules.len());
+        // One automaton pattern per distinct keyword; each maps to the rules
+        // that own it, so a keyword shared by many rules is searched once.
+        let mut keyword_ids: HashMap<&str, usize> = HashMap::new();
+        let mut keywords: Vec<&str> = Vec::new();
+        let mut owners: Vec<Vec<u32>> = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            compiled.push(compile_rule(rule)?);
+            for k in &rule.keywords {
+                let id = *keyword_ids.entry(k.as_str()).or_insert_with(|| {
+                    keywords.push(k.as_str());
+                    owners.push(Vec::new());
+                    keywords.len() - 1
+                });
+                if !owners[id].contains(&(i as u32)) {
+                    owners[id].push(i as u32);
+                }
+            }
+        }
+        let keyword_lens: Vec<usize> = keywords.iter().map(|k| k.len()).collect();
+        let prefilter = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keywords)
+            .map_err(|e| Error::new("", ErrorKind::Prefilter(e.to_string())))?;
+        let max_keyword = keyword_lens.iter().copied().max().unwrap_or(0);
+        let max_window = self.rules.iter().map(|r| r.window).max().unwrap_or(0);
+        Ok(Engine {
+            rules: self.rules,
+            compiled,
+            prefilter,
+            owners,
+            keyword_lens,
+            overlap: 2 * max_window + max_keyword,
+        })
+    }
+}
+
+/// Compiles one rule's pattern for bounded, byte-oriented confirmation.
+pub(crate) fn compile_rule(rule: &Rule) -> Result<CompiledRule, Error> {
+    let regex = meta::Regex::builder()
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .configure(meta::Config::new().utf8_empty(false))
+        .build(&rule.pattern)
+        .map_err(|e| Error::new(&rule.id, ErrorKind::Pattern(e.to_string())))?;
+    let secret_group = regex
+        .group_info()
+        .to_index(regex_automata::PatternID::ZERO, "secret")
+        .ok_or_else(|| Error::new(&rule.id, ErrorKind::NoSecretGroup))?;
+    Ok(CompiledRule { regex, secret_group })
+}

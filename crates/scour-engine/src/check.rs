@@ -1,0 +1,73 @@
+use regex_automata::Input;
+use scour_rules::Rule;
+
+use crate::builder::compile_rule;
+use crate::{Engine, EngineBuilder, OwnedMatch};
+
+/// Something wrong with a rule, found by [`check_rules`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The rule's id.
+    pub rule: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Compiles every rule and checks its examples through the whole engine
+/// (prefilter, windows, validators): each example must yield a finding of
+/// the rule, no negative example may, and every match of the pattern must
+/// contain one of the rule's keywords, or the prefilter would miss it.
+pub fn check_rules(rules: &[Rule]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut ok_rules = Vec::new();
+    for rule in rules {
+        match compile_rule(rule) {
+            Ok(_) => ok_rules.push(rule.clone()),
+            Err(e) => problems.push(Problem { rule: rule.id.clone(), message: e.to_string() }),
+        }
+    }
+    let engine = match EngineBuilder::new().rules(ok_rules).build() {
+        Ok(engine) => engine,
+        Err(e) => {
+            problems.push(Problem { rule: e.rule().to_string(), message: e.to_string() });
+            return problems;
+        }
+    };
+    let mut scratch = engine.scratch();
+    for (i, rule) in engine.rules().iter().enumerate() {
+        let mut complain = |message: String| problems.push(Problem { rule: rule.id.clone(), message });
+        for ex in &rule.examples {
+            if !finds(&engine, &mut scratch, i, ex) {
+                complain(format!("example does not match: {ex:?}"));
+            }
+            if let Some(m) = keywordless_match(&engine, i, ex) {
+                complain(format!("match {m:?} contains none of the keywords"));
+            }
+        }
+        for ex in &rule.negative_examples {
+            if finds(&engine, &mut scratch, i, ex) {
+                complain(format!("negative example matches: {ex:?}"));
+            }
+        }
+    }
+    problems
+}
+
+fn finds(engine: &Engine, scratch: &mut crate::Scratch, rule: usize, text: &str) -> bool {
+    let mut found: Vec<OwnedMatch> = Vec::new();
+    engine.scan(text.as_bytes(), scratch, &mut found);
+    found.iter().any(|m| m.rule_index == rule)
+}
+
+/// Runs the rule's pattern over the whole text, without the prefilter, and
+/// returns the first match that holds none of the rule's keywords.
+fn keywordless_match(engine: &Engine, rule: usize, text: &str) -> Option<String> {
+    let compiled = &engine.compiled[rule];
+    let keywords = &engine.rules[rule].keywords;
+    compiled.regex.find_iter(Input::new(text.as_bytes())).find_map(|m| {
+        let bytes = &text.as_bytes()[m.range()];
+        let lower = bytes.to_ascii_lowercase();
+        let has = keywords.iter().any(|k| lower.windows(k.len()).any(|w| w == k.as_bytes()));
+        (!has).then(|| String::from_utf8_lossy(bytes).into_owned())
+    })
+}

@@ -1,0 +1,187 @@
+use aho_corasick::AhoCorasick;
+use regex_automata::{meta, util::captures::Captures, Input};
+use scour_rules::Rule;
+
+use crate::sink::{Match, Sink};
+use crate::validate;
+
+/// A compiled, immutable rule set. Cheap to share across threads.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) compiled: Vec<CompiledRule>,
+    pub(crate) prefilter: AhoCorasick,
+    /// For each keyword pattern id, the rules that own it.
+    pub(crate) owners: Vec<Vec<u32>>,
+    pub(crate) keyword_lens: Vec<usize>,
+    pub(crate) overlap: usize,
+}
+
+#[derive(Debug)]
+pub(crate) struct CompiledRule {
+    pub(crate) regex: meta::Regex,
+    pub(crate) secret_group: usize,
+}
+
+/// Per-thread mutable state for [`Engine::scan`]: regex caches and buffers
+/// reused from scan to scan, so the hot path does not allocate per match.
+#[derive(Debug)]
+pub struct Scratch {
+    caches: Vec<meta::Cache>,
+    captures: Vec<Captures>,
+    /// The window currently being grown for each rule, as `(start, end)`.
+    open: Vec<Option<(usize, usize)>>,
+    /// Closed windows: `(rule, start, end)`.
+    windows: Vec<(u32, usize, usize)>,
+    /// Confirmed matches of the current scan, before ordering and dedup.
+    found: Vec<Found>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Found {
+    rule: u32,
+    secret: (usize, usize),
+    whole: (usize, usize),
+}
+
+impl Engine {
+    /// The rules, in the order rule indices refer to.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule at `index`, as given by [`Match::rule_index`].
+    pub fn rule(&self, index: usize) -> &Rule {
+        &self.rules[index]
+    }
+
+    /// How many bytes of context a chunked scan must overlap so that every
+    /// match starting in a chunk lies entirely within the chunk's overlap.
+    pub fn overlap(&self) -> usize {
+        self.overlap
+    }
+
+    /// Fresh scratch space for one thread.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            caches: self.compiled.iter().map(|c| c.regex.create_cache()).collect(),
+            captures: self.compiled.iter().map(|c| c.regex.create_captures()).collect(),
+            open: vec![None; self.rules.len()],
+            windows: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+
+    /// Scans all of `haystack`, reporting every match to `sink`.
+    pub fn scan<S: Sink + ?Sized>(&self, haystack: &[u8], scratch: &mut Scratch, sink: &mut S) {
+        self.scan_reporting(haystack, 0..haystack.len(), scratch, sink)
+    }
+
+    /// Scans `haystack` but reports only matches whose secret starts inside
+    /// `report`. The bytes outside `report` are context: a chunked scan passes
+    /// each chunk with [`Engine::overlap`] bytes on either side, so that a
+    /// match straddling a seam is reported exactly once.
+    pub fn scan_reporting<S: Sink + ?Sized>(
+        &self,
+        haystack: &[u8],
+        report: std::ops::Range<usize>,
+        scratch: &mut Scratch,
+        sink: &mut S,
+    ) {
+        self.collect_windows(haystack, scratch);
+        scratch.found.clear();
+        for wi in 0..scratch.windows.len() {
+            let (rule, start, end) = scratch.windows[wi];
+            self.confirm(haystack, rule, start, end, &report, scratch);
+        }
+        self.emit(haystack, scratch, sink);
+    }
+
+    /// Stage one: keyword hits become per-rule windows, merged as they come.
+    fn collect_windows(&self, haystack: &[u8], scratch: &mut Scratch) {
+        scratch.windows.clear();
+        scratch.open.iter_mut().for_each(|w| *w = None);
+        for hit in self.prefilter.find_overlapping_iter(haystack) {
+            let kw = hit.pattern().as_usize();
+            debug_assert_eq!(hit.end() - hit.start(), self.keyword_lens[kw]);
+            for &r in &self.owners[kw] {
+                let w = self.rules[r as usize].window;
+                let start = hit.start().saturating_sub(w);
+                let end = (hit.end() + w).min(haystack.len());
+                match &mut scratch.open[r as usize] {
+                    Some((_, open_end)) if start <= *open_end => *open_end = (*open_end).max(end),
+                    slot => {
+                        if let Some((s, e)) = slot.replace((start, end)) {
+                            scratch.windows.push((r, s, e));
+                        }
+                    }
+                }
+            }
+        }
+        for (r, slot) in scratch.open.iter_mut().enumerate() {
+            if let Some((s, e)) = slot.take() {
+                scratch.windows.push((r as u32, s, e));
+            }
+        }
+    }
+
+    /// Stage two: run one rule's regex inside one window and validate.
+    fn confirm(
+        &self,
+        haystack: &[u8],
+        rule: u32,
+        start: usize,
+        end: usize,
+        report: &std::ops::Range<usize>,
+        scratch: &mut Scratch,
+    ) {
+        let r = rule as usize;
+        let compiled = &self.compiled[r];
+        let cache = &mut scratch.caches[r];
+        let caps = &mut scratch.captures[r];
+        let mut at = start;
+        while at < end {
+            let input = Input::new(haystack).range(at..end);
+            compiled.regex.search_captures_with(cache, &input, caps);
+            let Some(whole) = caps.get_match() else { break };
+            // Step past this match (at least one byte, for empty matches).
+            at = whole.end().max(whole.start() + 1);
+            let Some(secret) = caps.get_group(compiled.secret_group) else { continue };
+            if secret.is_empty() || !report.contains(&secret.start) {
+                continue;
+            }
+            let value = &haystack[secret.start..secret.end];
+            if validate::passes(&self.rules[r].validate, value) {
+                scratch.found.push(Found {
+                    rule,
+                    secret: (secret.start, secret.end),
+                    whole: (whole.start(), whole.end()),
+                });
+            }
+        }
+    }
+
+    /// Orders matches by offset and keeps one match per secret span: when
+    /// several rules capture exactly the same bytes, the most specific one
+    /// (highest confidence, then severity, then rule order) is reported.
+    fn emit<S: Sink + ?Sized>(&self, haystack: &[u8], scratch: &mut Scratch, sink: &mut S) {
+        let rank = |f: &Found| {
+            let rule = &self.rules[f.rule as usize];
+            (std::cmp::Reverse(rule.confidence), std::cmp::Reverse(rule.severity), f.rule)
+        };
+        scratch.found.sort_unstable_by(|a, b| a.secret.cmp(&b.secret).then_with(|| rank(a).cmp(&rank(b))));
+        scratch.found.dedup_by_key(|f| f.secret);
+        for f in &scratch.found {
+            let m = Match {
+                rule: &self.rules[f.rule as usize],
+                rule_index: f.rule as usize,
+                haystack,
+                secret: f.secret,
+                whole: f.whole,
+            };
+            if !sink.matched(&m) {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+use std::io::{self, Read};
+use std::ops::Range;
+
+/// One piece of a stream, with context on either side.
+#[derive(Debug)]
+pub struct Chunk<'a> {
+    /// The bytes to scan: the reported part plus up to `overlap` bytes of
+    /// context before and after it.
+    pub data: &'a [u8],
+    /// Absolute stream offset of `data[0]`.
+    pub offset: u64,
+    /// The part of `data` this chunk is responsible for: findings starting
+    /// here are reported by this chunk and no other.
+    pub report: Range<usize>,
+    /// True for the last chunk of the stream.
+    pub last: bool,
+}
+
+/// Splits a stream into overlapping chunks, reusing one buffer.
+///
+/// Memory is bounded by `chunk_size + 2 * overlap` whatever the stream's
+/// length.
+#[derive(Debug)]
+pub struct Chunker {
+    buf: Vec<u8>,
+    chunk_size: usize,
+    overlap: usize,
+}
+
+impl Chunker {
+    /// A chunker reporting `chunk_size` bytes per chunk (at least 1) with
+    /// `overlap` bytes of context shared between neighbours.
+    pub fn new(chunk_size: usize, overlap: usize) -> Chunker {
+        Chunker { buf: Vec::new(), chunk_size: chunk_size.max(1), overlap }
+    }
+
+    /// Reads `rdr` to the end, calling `f` for each chunk in order. Stops
+    /// early if `f` returns `false`. Returns the number of bytes read.
+    /// An empty stream yields one empty, last chunk.
+    pub fn for_each<R: Read>(&mut self, mut rdr: R, mut f: impl FnMut(Chunk<'_>) -> bool) -> io::Result<u64> {
+        let want = self.chunk_size + self.overlap;
+        self.buf.clear();
+        self.buf.reserve(want + self.overlap);
+        let mut offset = 0u64; // stream offset of buf[0]
+        let mut report_start = 0usize;
+        let mut total = 0u64;
+        loop {
+            // Fill until `report_start + want` bytes or end of stream.
+            let target = report_start + want;
+            let mut eof = false;
+            while self.buf.len() < target {
+                let filled = self.buf.len();
+                self.buf.resize(target, 0);
+                match rdr.read(&mut self.buf[filled..]) {
+                    Ok(0) => {
+                        self.buf.truncate(filled);
+                        eof = true;
+                        break;
+                    }
+                    Ok(n) => {
+                        self.buf.truncate(filled + n);
+                        total += n as u64;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => self.buf.truncate(filled),
+                    Err(e) => {
+                        self.buf.truncate(filled);
+                        return Err(e);
+                    }
+                }
+            }
+            let report_end = if eof { self.buf.len() } else { self.buf.len() - self.overlap };
+            let chunk = Chunk { data: &self.buf, offset, report: report_start..report_end, last: eof };
+            if !f(chunk) || eof {
+                return Ok(total);
+            }
+            // Keep `overlap` bytes before the next reported part as context,
+            // plus what was read past this chunk's reported part.
+            let keep_from = report_end.saturating_sub(self.overlap);
+            self.buf.drain(..keep_from);
+            offset += keep_from as u64;
+            report_start = report_end - keep_from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that returns at most `n` bytes per call, like a pipe.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn chunks(data: &[u8], size: usize, overlap: usize, step: usize) -> Vec<(u64, Vec<u8>, Range<usize>, bool)> {
+        let mut out = Vec::new();
+        Chunker::new(size, overlap)
+            .for_each(Trickle(data, step), |c| {
+                out.push((c.offset, c.data.to_vec(), c.report.clone(), c.last));
+                true
+            })
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn reported_parts_tile_the_stream_exactly_once() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        for (size, overlap, step) in [(1000, 64, 7), (1, 0, 1), (333, 500, 4096), (10_000, 10, 10_000), (20_000, 5, 3)] {
+            let cs = chunks(&data, size, overlap, step);
+            let mut next = 0u64;
+            for (offset, bytes, report, _) in &cs {
+                // Data is the stream at its offset.
+                assert_eq!(&data[*offset as usize..*offset as usize + bytes.len()], &bytes[..]);
+                assert_eq!(offset + report.start as u64, next, "gap or overlap in reports");
+                next = offset + report.end as u64;
+                // Context: overlap bytes before (unless at start) and after (unless at end).
+                assert!(report.start >= overlap.min((offset + report.start as u64) as usize));
+            }
+            assert_eq!(next, data.len() as u64);
+            assert!(cs.last().unwrap().3);
+            assert!(cs[..cs.len() - 1].iter().all(|c| !c.3));
+        }
+    }
+
+    #[test]
+    fn trailing_context_is_present_for_non_final_chunks() {
+        let data = vec![b'a'; 5000];
+        for (_, bytes, report, last) in chunks(&data, 1000, 100, 64) {
+            if !last {
+                assert_eq!(bytes.len() - report.end, 100);
+            }
+        }
+    }
+
+    #[test]
+    fn empty_stream_is_one_empty_chunk() {
+        let cs = chunks(b"", 10, 4, 1);
+        assert_eq!(cs.len(), 1);
+        assert!(cs[0].3);
+        assert!(cs[0].2.is_empty());
+    }
+
+    #[test]
+    fn memory_is_bounded() {
+        let data = vec![0u8; 1 << 20];
+        let mut c = Chunker::new(4096, 256);
+        c.for_each(&data[..], |_| true).unwrap();
+        assert!(c.buf.capacity() <= 2 * (4096 + 2 * 256), "{}", c.buf.capacity());
+    }
+}
