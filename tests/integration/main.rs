@@ -1,1 +1,5 @@
+//! End-to-end tests of the `scour` binary. One test binary (see
+//! `autotests = false`); each test gets its own temporary directory.
 
+mod scan;
+mod util;

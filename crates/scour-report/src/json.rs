@@ -1,0 +1,234 @@
+//! The `json` and `jsonl` printers.
+
+use std::io::{self, BufWriter, Write};
+
+use crate::{Finding, Printer, Summary};
+
+/// Writes `{"findings":[...],"summary":{...}}`, one finding per line, as
+/// files arrive.
+pub(crate) struct JsonPrinter {
+    out: BufWriter<Box<dyn Write + Send>>,
+    started: bool,
+    any: bool,
+}
+
+impl JsonPrinter {
+    pub(crate) fn new(out: Box<dyn Write + Send>) -> JsonPrinter {
+        JsonPrinter {
+            out: BufWriter::new(out),
+            started: false,
+            any: false,
+        }
+    }
+
+    /// The opening is written on first use, not in `new`, so that a write
+    /// error surfaces through the `Printer` methods.
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.out.write_all(b"{\"findings\":[")?;
+            self.started = true;
+        }
+        Ok(())
+    }
+}
+
+impl Printer for JsonPrinter {
+    fn file(&mut self, _path: &str, findings: &[Finding]) -> io::Result<()> {
+        self.start()?;
+        for f in findings {
+            self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
+            self.any = true;
+            serde_json::to_writer(&mut self.out, f)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.start()?;
+        if self.any {
+            self.out.write_all(b"\n")?;
+        }
+        self.out.write_all(b"],\"summary\":")?;
+        serde_json::to_writer(&mut self.out, summary)?;
+        self.out.write_all(b"}\n")?;
+        self.out.flush()
+    }
+}
+
+/// Writes one finding object per line.
+pub(crate) struct JsonlPrinter {
+    out: BufWriter<Box<dyn Write + Send>>,
+}
+
+impl JsonlPrinter {
+    pub(crate) fn new(out: Box<dyn Write + Send>) -> JsonlPrinter {
+        JsonlPrinter {
+            out: BufWriter::new(out),
+        }
+    }
+}
+
+impl Printer for JsonlPrinter {
+    fn file(&mut self, _path: &str, findings: &[Finding]) -> io::Result<()> {
+        for f in findings {
+            serde_json::to_writer(&mut self.out, f)?;
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use crate::test_util::{finding, run};
+    use crate::Format;
+
+    const KEYS: [&str; 12] = [
+        "rule",
+        "name",
+        "category",
+        "severity",
+        "confidence",
+        "path",
+        "line",
+        "column",
+        "start",
+        "end",
+        "fingerprint",
+        "masked",
+    ];
+
+    /// Keys of a JSON object in the order they appear in `text`.
+    fn keys_in_order(text: &str) -> Vec<String> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let map: ordered::Ordered = serde::Deserialize::deserialize(&mut de).unwrap();
+        map.0
+    }
+
+    /// A visitor that records object keys in document order, since
+    /// `serde_json::Map` sorts them.
+    mod ordered {
+        use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+        use std::fmt;
+
+        pub struct Ordered(pub Vec<String>);
+
+        impl<'de> Deserialize<'de> for Ordered {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Ordered;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("an object")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Ordered, A::Error> {
+                        let mut keys = Vec::new();
+                        while let Some(k) = m.next_key::<String>()? {
+                            m.next_value::<IgnoredAny>()?;
+                            keys.push(k);
+                        }
+                        Ok(Ordered(keys))
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    }
+
+    #[test]
+    fn json_document_has_exact_keys_and_no_secret() {
+        let a = finding("test.alpha", "dir/a.txt", b"FAKE_alpha_0123456789", false);
+        let b = finding("test.beta", "b\"\n\\.txt", b"FAKE_beta_0123456789", false);
+        let text = run(
+            Format::Json,
+            false,
+            &[("dir/a.txt", vec![a.clone(), a]), ("b", vec![b])],
+        );
+        assert!(!text.contains("FAKE_alpha_0123456789"), "{text}");
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(keys_in_order(&text), ["findings", "summary"]);
+        let findings = doc["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 3);
+        for line in text.lines().filter(|l| l.starts_with("{\"rule\"")) {
+            assert_eq!(keys_in_order(line.trim_end_matches(',')), KEYS);
+        }
+        assert_eq!(findings[0]["rule"], "test.alpha");
+        assert_eq!(findings[0]["name"], "Test alpha");
+        assert_eq!(findings[0]["category"], "secret");
+        assert_eq!(findings[0]["severity"], "critical");
+        assert_eq!(findings[0]["confidence"], "high");
+        assert_eq!(findings[0]["masked"], "FAKE****9");
+        assert_eq!(findings[2]["path"], "b\"\n\\.txt");
+        assert_eq!(findings[2]["category"], "pii");
+
+        let summary = &doc["summary"];
+        let start = text.find("\"summary\":").unwrap() + "\"summary\":".len();
+        let end = text.trim_end().len() - 1;
+        assert_eq!(
+            keys_in_order(&text[start..end]),
+            [
+                "files_scanned",
+                "bytes_scanned",
+                "findings",
+                "by_rule",
+                "by_category",
+                "skipped",
+                "errors",
+                "elapsed_ms",
+            ]
+        );
+        assert_eq!(summary["findings"], 3);
+        assert_eq!(summary["by_rule"]["test.alpha"], 2);
+        assert_eq!(summary["errors"][0]["path"], "gone.txt");
+        assert_eq!(summary["errors"][0]["message"], "not found");
+    }
+
+    #[test]
+    fn json_reveals_secret_only_when_asked() {
+        let f = finding("test.alpha", "a", b"FAKE_alpha_0123456789", true);
+        let text = run(Format::Json, false, &[("a", vec![f])]);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["findings"][0]["secret"], "FAKE_alpha_0123456789");
+        let line = text.lines().nth(1).unwrap();
+        let mut keys = KEYS.map(String::from).to_vec();
+        keys.push("secret".into());
+        assert_eq!(keys_in_order(line), keys);
+    }
+
+    #[test]
+    fn json_with_no_findings_is_valid() {
+        let text = run(Format::Json, false, &[]);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["findings"], Value::Array(vec![]));
+        assert_eq!(doc["summary"]["findings"], 0);
+    }
+
+    #[test]
+    fn jsonl_is_one_object_per_line() {
+        let a = finding("test.alpha", "a", b"FAKE_alpha_0123456789", false);
+        let b = finding("test.beta", "b\nc", b"FAKE\nbeta_0123456789", true);
+        let text = run(
+            Format::Jsonl,
+            false,
+            &[("a", vec![a.clone(), a]), ("b", vec![b])],
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(text.ends_with('\n'));
+        for line in &lines[..2] {
+            let v: Value = serde_json::from_str(line).unwrap();
+            assert!(v.get("secret").is_none());
+            assert_eq!(keys_in_order(line), KEYS);
+        }
+        let v: Value = serde_json::from_str(lines[2]).unwrap();
+        assert_eq!(v["secret"], "FAKE\nbeta_0123456789");
+        assert_eq!(v["path"], "b\nc");
+        assert_eq!(run(Format::Jsonl, false, &[]), "");
+    }
+}
