@@ -80,5 +80,8 @@ pub(crate) fn compile_rule(rule: &Rule) -> Result<CompiledRule, Error> {
         .group_info()
         .to_index(regex_automata::PatternID::ZERO, "secret")
         .ok_or_else(|| Error::new(&rule.id, ErrorKind::NoSecretGroup))?;
-    Ok(CompiledRule { regex, secret_group })
+    Ok(CompiledRule {
+        regex,
+        secret_group,
+    })
 }

@@ -23,19 +23,30 @@ pub fn check_rules(rules: &[Rule]) -> Vec<Problem> {
     for rule in rules {
         match compile_rule(rule) {
             Ok(_) => ok_rules.push(rule.clone()),
-            Err(e) => problems.push(Problem { rule: rule.id.clone(), message: e.to_string() }),
+            Err(e) => problems.push(Problem {
+                rule: rule.id.clone(),
+                message: e.to_string(),
+            }),
         }
     }
     let engine = match EngineBuilder::new().rules(ok_rules).build() {
         Ok(engine) => engine,
         Err(e) => {
-            problems.push(Problem { rule: e.rule().to_string(), message: e.to_string() });
+            problems.push(Problem {
+                rule: e.rule().to_string(),
+                message: e.to_string(),
+            });
             return problems;
         }
     };
     let mut scratch = engine.scratch();
     for (i, rule) in engine.rules().iter().enumerate() {
-        let mut complain = |message: String| problems.push(Problem { rule: rule.id.clone(), message });
+        let mut complain = |message: String| {
+            problems.push(Problem {
+                rule: rule.id.clone(),
+                message,
+            })
+        };
         for ex in &rule.examples {
             if !finds(&engine, &mut scratch, i, ex) {
                 complain(format!("example does not match: {ex:?}"));
@@ -64,10 +75,15 @@ fn finds(engine: &Engine, scratch: &mut crate::Scratch, rule: usize, text: &str)
 fn keywordless_match(engine: &Engine, rule: usize, text: &str) -> Option<String> {
     let compiled = &engine.compiled[rule];
     let keywords = &engine.rules[rule].keywords;
-    compiled.regex.find_iter(Input::new(text.as_bytes())).find_map(|m| {
-        let bytes = &text.as_bytes()[m.range()];
-        let lower = bytes.to_ascii_lowercase();
-        let has = keywords.iter().any(|k| lower.windows(k.len()).any(|w| w == k.as_bytes()));
-        (!has).then(|| String::from_utf8_lossy(bytes).into_owned())
-    })
+    compiled
+        .regex
+        .find_iter(Input::new(text.as_bytes()))
+        .find_map(|m| {
+            let bytes = &text.as_bytes()[m.range()];
+            let lower = bytes.to_ascii_lowercase();
+            let has = keywords
+                .iter()
+                .any(|k| lower.windows(k.len()).any(|w| w == k.as_bytes()));
+            (!has).then(|| String::from_utf8_lossy(bytes).into_owned())
+        })
 }

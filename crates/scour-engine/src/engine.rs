@@ -64,8 +64,16 @@ impl Engine {
     /// Fresh scratch space for one thread.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            caches: self.compiled.iter().map(|c| c.regex.create_cache()).collect(),
-            captures: self.compiled.iter().map(|c| c.regex.create_captures()).collect(),
+            caches: self
+                .compiled
+                .iter()
+                .map(|c| c.regex.create_cache())
+                .collect(),
+            captures: self
+                .compiled
+                .iter()
+                .map(|c| c.regex.create_captures())
+                .collect(),
             open: vec![None; self.rules.len()],
             windows: Vec::new(),
             found: Vec::new(),
@@ -146,7 +154,9 @@ impl Engine {
             let Some(whole) = caps.get_match() else { break };
             // Step past this match (at least one byte, for empty matches).
             at = whole.end().max(whole.start() + 1);
-            let Some(secret) = caps.get_group(compiled.secret_group) else { continue };
+            let Some(secret) = caps.get_group(compiled.secret_group) else {
+                continue;
+            };
             if secret.is_empty() || !report.contains(&secret.start) {
                 continue;
             }
@@ -167,9 +177,15 @@ impl Engine {
     fn emit<S: Sink + ?Sized>(&self, haystack: &[u8], scratch: &mut Scratch, sink: &mut S) {
         let rank = |f: &Found| {
             let rule = &self.rules[f.rule as usize];
-            (std::cmp::Reverse(rule.confidence), std::cmp::Reverse(rule.severity), f.rule)
+            (
+                std::cmp::Reverse(rule.confidence),
+                std::cmp::Reverse(rule.severity),
+                f.rule,
+            )
         };
-        scratch.found.sort_unstable_by(|a, b| a.secret.cmp(&b.secret).then_with(|| rank(a).cmp(&rank(b))));
+        scratch
+            .found
+            .sort_unstable_by(|a, b| a.secret.cmp(&b.secret).then_with(|| rank(a).cmp(&rank(b))));
         scratch.found.dedup_by_key(|f| f.secret);
         for f in &scratch.found {
             let m = Match {

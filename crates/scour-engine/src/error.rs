@@ -23,7 +23,10 @@ pub enum ErrorKind {
 
 impl Error {
     pub(crate) fn new(rule: &str, kind: ErrorKind) -> Error {
-        Error { rule: rule.to_string(), kind }
+        Error {
+            rule: rule.to_string(),
+            kind,
+        }
     }
 
     /// The id of the rule at fault (empty for set-wide errors).
@@ -41,7 +44,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ErrorKind::Pattern(m) => write!(f, "rule {}: pattern does not compile: {m}", self.rule),
-            ErrorKind::NoSecretGroup => write!(f, "rule {}: pattern has no `secret` group", self.rule),
+            ErrorKind::NoSecretGroup => {
+                write!(f, "rule {}: pattern has no `secret` group", self.rule)
+            }
             ErrorKind::Prefilter(m) => write!(f, "keyword prefilter: {m}"),
             ErrorKind::NoRules => write!(f, "no rules to build an engine from"),
         }

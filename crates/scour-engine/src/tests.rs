@@ -23,7 +23,10 @@ fn engine_is_send_and_sync() {
 
 #[test]
 fn finds_spans_into_the_input() {
-    let e = EngineBuilder::new().rules([rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})")]).build().unwrap();
+    let e = EngineBuilder::new()
+        .rules([rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})")])
+        .build()
+        .unwrap();
     let hay = b"xx tok_q8w2e9r4t7y1 yy tok_short";
     let found = scan(&e, hay);
     assert_eq!(found.len(), 1);
@@ -33,47 +36,75 @@ fn finds_spans_into_the_input() {
 
 #[test]
 fn keywords_are_case_insensitive_but_patterns_decide() {
-    let e = EngineBuilder::new().rules([rule("t.tok", &["tok_"], r"(?i:tok_)(?P<secret>[a-z0-9]{12})")]).build().unwrap();
+    let e = EngineBuilder::new()
+        .rules([rule(
+            "t.tok",
+            &["tok_"],
+            r"(?i:tok_)(?P<secret>[a-z0-9]{12})",
+        )])
+        .build()
+        .unwrap();
     assert_eq!(scan(&e, b"TOK_q8w2e9r4t7y1").len(), 1);
 }
 
 #[test]
 fn no_keyword_no_match() {
     // The pattern alone would match, but without its keyword the window never opens.
-    let e = EngineBuilder::new().rules([rule("t.tok", &["zzz"], r"(?P<secret>[a-z]{4}[0-9]{4})")]).build().unwrap();
+    let e = EngineBuilder::new()
+        .rules([rule("t.tok", &["zzz"], r"(?P<secret>[a-z]{4}[0-9]{4})")])
+        .build()
+        .unwrap();
     assert!(scan(&e, b"abcd1234").is_empty());
     assert_eq!(scan(&e, b"zzz qwer1234").len(), 1);
 }
 
 #[test]
 fn a_match_far_from_its_keyword_is_not_found() {
-    let e = EngineBuilder::new().rules([rule("t.kv", &["key="], r"key=\s*(?P<secret>[a-z0-9]{10})")]).build().unwrap();
+    let e = EngineBuilder::new()
+        .rules([rule("t.kv", &["key="], r"key=\s*(?P<secret>[a-z0-9]{10})")])
+        .build()
+        .unwrap();
     let near = b"key=  q8w2e9r4t7";
     assert_eq!(scan(&e, near).len(), 1);
     let mut far = b"key=".to_vec();
     far.extend(std::iter::repeat(b' ').take(100));
     far.extend(b"q8w2e9r4t7");
-    assert!(scan(&e, &far).is_empty(), "window of 64 must bound the search");
+    assert!(
+        scan(&e, &far).is_empty(),
+        "window of 64 must bound the search"
+    );
 }
 
 #[test]
 fn many_hits_of_one_rule_report_each_match_once() {
-    let e = EngineBuilder::new().rules([rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})")]).build().unwrap();
+    let e = EngineBuilder::new()
+        .rules([rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})")])
+        .build()
+        .unwrap();
     let mut hay = Vec::new();
     for i in 0..1000 {
         hay.extend(format!("tok_q8w2e9r4{:04} ", i).bytes());
     }
     let found = scan(&e, &hay);
     assert_eq!(found.len(), 1000);
-    assert!(found.windows(2).all(|w| w[0].secret_range.start < w[1].secret_range.start));
+    assert!(found
+        .windows(2)
+        .all(|w| w[0].secret_range.start < w[1].secret_range.start));
 }
 
 #[test]
 fn same_span_from_two_rules_is_reported_once_by_the_more_confident() {
-    let mut generic = rule("t.generic", &["token"], r"token=(?P<secret>[A-Za-z0-9_]{16,})");
+    let mut generic = rule(
+        "t.generic",
+        &["token"],
+        r"token=(?P<secret>[A-Za-z0-9_]{16,})",
+    );
     generic.confidence = scour_rules::Confidence::Low;
     let specific = rule("t.specific", &["gh1_"], r"(?P<secret>gh1_[A-Za-z0-9]{12})");
-    let e = EngineBuilder::new().rules([generic, specific]).build().unwrap();
+    let e = EngineBuilder::new()
+        .rules([generic, specific])
+        .build()
+        .unwrap();
     let found = scan(&e, b"token=gh1_Q8w2E9r4T7y1");
     assert_eq!(found.len(), 1);
     assert_eq!(e.rule(found[0].rule_index).id, "t.specific");
@@ -81,7 +112,10 @@ fn same_span_from_two_rules_is_reported_once_by_the_more_confident() {
 
 #[test]
 fn report_range_limits_what_is_reported() {
-    let e = EngineBuilder::new().rules([rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})")]).build().unwrap();
+    let e = EngineBuilder::new()
+        .rules([rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})")])
+        .build()
+        .unwrap();
     let hay = b"tok_q8w2e9r4t7y1 tok_m3n5b7v9c2x4";
     let mut out: Vec<OwnedMatch> = Vec::new();
     e.scan_reporting(hay, 10..hay.len(), &mut e.scratch(), &mut out);
@@ -91,18 +125,28 @@ fn report_range_limits_what_is_reported() {
 
 #[test]
 fn sink_can_stop_the_scan() {
-    let e = EngineBuilder::new().rules([rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})")]).build().unwrap();
+    let e = EngineBuilder::new()
+        .rules([rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})")])
+        .build()
+        .unwrap();
     let mut n = 0;
-    e.scan(b"tok_q8w2e9r4t7y1 tok_m3n5b7v9c2x4", &mut e.scratch(), &mut |_: &Match<'_>| {
-        n += 1;
-        false
-    });
+    e.scan(
+        b"tok_q8w2e9r4t7y1 tok_m3n5b7v9c2x4",
+        &mut e.scratch(),
+        &mut |_: &Match<'_>| {
+            n += 1;
+            false
+        },
+    );
     assert_eq!(n, 1);
 }
 
 #[test]
 fn bad_pattern_error_names_the_rule() {
-    let err = EngineBuilder::new().rules([rule("t.bad", &["x"], r"(?P<secret>[a-")]).build().unwrap_err();
+    let err = EngineBuilder::new()
+        .rules([rule("t.bad", &["x"], r"(?P<secret>[a-")])
+        .build()
+        .unwrap_err();
     assert_eq!(err.rule(), "t.bad");
 }
 
@@ -121,9 +165,14 @@ fn check_rules_reports_broken_examples() {
     let mut kwless = rule("t.kwless", &["zz"], r"(?P<secret>[0-9]{6})");
     kwless.examples = vec!["zz 902341".into()];
     let problems = check_rules(&[r, kwless]);
-    let msgs: Vec<_> = problems.iter().map(|p| format!("{}: {}", p.rule, p.message)).collect();
+    let msgs: Vec<_> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.rule, p.message))
+        .collect();
     assert_eq!(problems.len(), 3, "{msgs:#?}");
     assert!(msgs.iter().any(|m| m.contains("example does not match")));
     assert!(msgs.iter().any(|m| m.contains("negative example matches")));
-    assert!(msgs.iter().any(|m| m.starts_with("t.kwless") && m.contains("none of the keywords")));
+    assert!(msgs
+        .iter()
+        .any(|m| m.starts_with("t.kwless") && m.contains("none of the keywords")));
 }

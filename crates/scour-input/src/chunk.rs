@@ -31,13 +31,21 @@ impl Chunker {
     /// A chunker reporting `chunk_size` bytes per chunk (at least 1) with
     /// `overlap` bytes of context shared between neighbours.
     pub fn new(chunk_size: usize, overlap: usize) -> Chunker {
-        Chunker { buf: Vec::new(), chunk_size: chunk_size.max(1), overlap }
+        Chunker {
+            buf: Vec::new(),
+            chunk_size: chunk_size.max(1),
+            overlap,
+        }
     }
 
     /// Reads `rdr` to the end, calling `f` for each chunk in order. Stops
     /// early if `f` returns `false`. Returns the number of bytes read.
     /// An empty stream yields one empty, last chunk.
-    pub fn for_each<R: Read>(&mut self, mut rdr: R, mut f: impl FnMut(Chunk<'_>) -> bool) -> io::Result<u64> {
+    pub fn for_each<R: Read>(
+        &mut self,
+        mut rdr: R,
+        mut f: impl FnMut(Chunk<'_>) -> bool,
+    ) -> io::Result<u64> {
         let want = self.chunk_size + self.overlap;
         self.buf.clear();
         self.buf.reserve(want + self.overlap);
@@ -68,8 +76,17 @@ impl Chunker {
                     }
                 }
             }
-            let report_end = if eof { self.buf.len() } else { self.buf.len() - self.overlap };
-            let chunk = Chunk { data: &self.buf, offset, report: report_start..report_end, last: eof };
+            let report_end = if eof {
+                self.buf.len()
+            } else {
+                self.buf.len() - self.overlap
+            };
+            let chunk = Chunk {
+                data: &self.buf,
+                offset,
+                report: report_start..report_end,
+                last: eof,
+            };
             if !f(chunk) || eof {
                 return Ok(total);
             }
@@ -98,7 +115,12 @@ mod tests {
         }
     }
 
-    fn chunks(data: &[u8], size: usize, overlap: usize, step: usize) -> Vec<(u64, Vec<u8>, Range<usize>, bool)> {
+    fn chunks(
+        data: &[u8],
+        size: usize,
+        overlap: usize,
+        step: usize,
+    ) -> Vec<(u64, Vec<u8>, Range<usize>, bool)> {
         let mut out = Vec::new();
         Chunker::new(size, overlap)
             .for_each(Trickle(data, step), |c| {
@@ -112,13 +134,26 @@ mod tests {
     #[test]
     fn reported_parts_tile_the_stream_exactly_once() {
         let data: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
-        for (size, overlap, step) in [(1000, 64, 7), (1, 0, 1), (333, 500, 4096), (10_000, 10, 10_000), (20_000, 5, 3)] {
+        for (size, overlap, step) in [
+            (1000, 64, 7),
+            (1, 0, 1),
+            (333, 500, 4096),
+            (10_000, 10, 10_000),
+            (20_000, 5, 3),
+        ] {
             let cs = chunks(&data, size, overlap, step);
             let mut next = 0u64;
             for (offset, bytes, report, _) in &cs {
                 // Data is the stream at its offset.
-                assert_eq!(&data[*offset as usize..*offset as usize + bytes.len()], &bytes[..]);
-                assert_eq!(offset + report.start as u64, next, "gap or overlap in reports");
+                assert_eq!(
+                    &data[*offset as usize..*offset as usize + bytes.len()],
+                    &bytes[..]
+                );
+                assert_eq!(
+                    offset + report.start as u64,
+                    next,
+                    "gap or overlap in reports"
+                );
                 next = offset + report.end as u64;
                 // Context: overlap bytes before (unless at start) and after (unless at end).
                 assert!(report.start >= overlap.min((offset + report.start as u64) as usize));
@@ -152,6 +187,10 @@ mod tests {
         let data = vec![0u8; 1 << 20];
         let mut c = Chunker::new(4096, 256);
         c.for_each(&data[..], |_| true).unwrap();
-        assert!(c.buf.capacity() <= 2 * (4096 + 2 * 256), "{}", c.buf.capacity());
+        assert!(
+            c.buf.capacity() <= 2 * (4096 + 2 * 256),
+            "{}",
+            c.buf.capacity()
+        );
     }
 }

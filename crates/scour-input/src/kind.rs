@@ -34,7 +34,10 @@ mod tests {
     fn classification() {
         assert_eq!(sniff(b"hello"), Sniff::Text);
         assert_eq!(sniff(b"\xff\xd8\xff\xe0\x00\x10JFIF"), Sniff::Binary);
-        assert_eq!(sniff(b"\xff\xfeh\x00i\x00"), Sniff::Utf16 { big_endian: false });
+        assert_eq!(
+            sniff(b"\xff\xfeh\x00i\x00"),
+            Sniff::Utf16 { big_endian: false }
+        );
         assert_eq!(sniff(b"\xfe\xff\x00h"), Sniff::Utf16 { big_endian: true });
         assert_eq!(sniff(b"bad \xc3\x28 utf8"), Sniff::Text);
         let mut late_nul = vec![b'a'; SNIFF_LEN];

@@ -19,7 +19,11 @@ impl Default for LineCounter {
 impl LineCounter {
     /// Positioned at the start of the stream (line 1).
     pub fn new() -> LineCounter {
-        LineCounter { pos: 0, line: 1, line_start: 0 }
+        LineCounter {
+            pos: 0,
+            line: 1,
+            line_start: 0,
+        }
     }
 
     /// Moves to absolute offset `target`, counting newlines in `data` (which

@@ -61,7 +61,11 @@ pub fn iban_mod97(iban: &[u8]) -> bool {
             b'A'..=b'Z' => (b - b'A') as u32 + 10,
             _ => return false,
         };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem == 1
 }
@@ -98,7 +102,10 @@ mod tests {
     fn crc32_matches_an_independent_implementation() {
         // Computed with Python: zlib.crc32 of the body, base62 0-9A-Za-z.
         assert!(crc32_base62(b"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"));
-        assert_eq!(make("ghp_", "Zq8Lr2Wm5Nx7Kp3Vb9Tc1Hy4Jd6Fs0"), "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");
+        assert_eq!(
+            make("ghp_", "Zq8Lr2Wm5Nx7Kp3Vb9Tc1Hy4Jd6Fs0"),
+            "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"
+        );
     }
 
     #[test]

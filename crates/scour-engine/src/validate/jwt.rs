@@ -23,11 +23,17 @@ pub fn decode_jwt(token: &[u8]) -> Option<Jwt> {
     if !header.contains_key("alg") {
         return None;
     }
-    Some(Jwt { header, payload: decode_object(p)? })
+    Some(Jwt {
+        header,
+        payload: decode_object(p)?,
+    })
 }
 
 fn decode_object(part: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let trimmed = part.strip_suffix(b"==").or_else(|| part.strip_suffix(b"=")).unwrap_or(part);
+    let trimmed = part
+        .strip_suffix(b"==")
+        .or_else(|| part.strip_suffix(b"="))
+        .unwrap_or(part);
     let bytes = URL_SAFE_NO_PAD.decode(trimmed).ok()?;
     match serde_json::from_slice(&bytes).ok()? {
         serde_json::Value::Object(map) => Some(map),
@@ -45,7 +51,11 @@ mod tests {
 
     #[test]
     fn decodes_a_made_up_token() {
-        let t = format!("{}.{}.c2lnbmF0dXJlLW5vdC1yZWFs", b64(r#"{"alg":"HS256","typ":"JWT"}"#), b64(r#"{"sub":"u1","exp":1700000000}"#));
+        let t = format!(
+            "{}.{}.c2lnbmF0dXJlLW5vdC1yZWFs",
+            b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+            b64(r#"{"sub":"u1","exp":1700000000}"#)
+        );
         let jwt = decode_jwt(t.as_bytes()).unwrap();
         assert_eq!(jwt.header["alg"], "HS256");
         assert_eq!(jwt.payload["exp"], 1_700_000_000);

@@ -35,7 +35,9 @@ pub fn passes(v: &Validate, secret: &[u8]) -> bool {
     if !checksum_ok {
         return false;
     }
-    if v.min_entropy.is_some_and(|min| shannon_entropy(secret) < min) {
+    if v.min_entropy
+        .is_some_and(|min| shannon_entropy(secret) < min)
+    {
         return false;
     }
     !v.jwt || decode_jwt(secret).is_some()

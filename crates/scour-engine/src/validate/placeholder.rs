@@ -1,7 +1,22 @@
 /// Substrings that mark a value as an illustration rather than a credential.
 const MARKERS: &[&[u8]] = &[
-    b"example", b"xxxx", b"placeholder", b"redacted", b"changeme", b"your_", b"your-",
-    b"yourtoken", b"yourkey", b"dummy", b"sample", b"<", b">", b"${", b"{{", b"%s", b"****",
+    b"example",
+    b"xxxx",
+    b"placeholder",
+    b"redacted",
+    b"changeme",
+    b"your_",
+    b"your-",
+    b"yourtoken",
+    b"yourkey",
+    b"dummy",
+    b"sample",
+    b"<",
+    b">",
+    b"${",
+    b"{{",
+    b"%s",
+    b"****",
 ];
 
 /// True for values that look like documentation or templates: they contain
@@ -32,7 +47,10 @@ pub fn looks_like_placeholder(value: &[u8]) -> bool {
 }
 
 fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    hay.len() >= needle.len()
+        && hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -58,7 +76,11 @@ mod tests {
 
     #[test]
     fn random_values_pass() {
-        for v in [&b"Qm3vB8xK2pLr7TzYw4NcHd9sGf6jUe1aZoXyVb5t"[..], b"hX9#kP2$vL", b"0a9f3c7e"] {
+        for v in [
+            &b"Qm3vB8xK2pLr7TzYw4NcHd9sGf6jUe1aZoXyVb5t"[..],
+            b"hX9#kP2$vL",
+            b"0a9f3c7e",
+        ] {
             assert!(!looks_like_placeholder(v), "{}", String::from_utf8_lossy(v));
         }
     }
