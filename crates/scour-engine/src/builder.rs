@@ -57,7 +57,16 @@ impl EngineBuilder {
             .build(&keywords)
             .map_err(|e| Error::new("", ErrorKind::Prefilter(e.to_string())))?;
         let max_keyword = keyword_lens.iter().copied().max().unwrap_or(0);
-        let max_window = self.rules.iter().map(|r| r.window).max().unwrap_or(0);
+        let max_window = self
+            .rules
+            .iter()
+            .filter(|r| r.field.is_none())
+            .map(|r| r.window)
+            .max()
+            .unwrap_or(0);
+        let field_rules = (0..self.rules.len() as u32)
+            .filter(|&i| self.rules[i as usize].field.is_some())
+            .collect();
         Ok(Engine {
             rules: self.rules,
             compiled,
@@ -65,6 +74,7 @@ impl EngineBuilder {
             owners,
             keyword_lens,
             overlap: 2 * max_window + max_keyword,
+            field_rules,
         })
     }
 }

@@ -1,5 +1,5 @@
 use regex_automata::Input;
-use scour_rules::Rule;
+use scour_rules::{Place, Rule};
 
 use crate::builder::compile_rule;
 use crate::{Engine, EngineBuilder, OwnedMatch};
@@ -48,26 +48,58 @@ pub fn check_rules(rules: &[Rule]) -> Vec<Problem> {
             })
         };
         for ex in &rule.examples {
-            if !finds(&engine, &mut scratch, i, ex) {
-                complain(format!("example does not match: {ex:?}"));
+            match finds(&engine, &mut scratch, i, ex) {
+                Err(m) => complain(m),
+                Ok(false) => complain(format!("example does not match: {ex:?}")),
+                Ok(true) => {}
             }
-            if let Some(m) = keywordless_match(&engine, i, ex) {
-                complain(format!("match {m:?} contains none of the keywords"));
+            if rule.field.is_none() {
+                if let Some(m) = keywordless_match(&engine, i, ex) {
+                    complain(format!("match {m:?} contains none of the keywords"));
+                }
             }
         }
         for ex in &rule.negative_examples {
-            if finds(&engine, &mut scratch, i, ex) {
-                complain(format!("negative example matches: {ex:?}"));
+            match finds(&engine, &mut scratch, i, ex) {
+                Err(m) => complain(m),
+                Ok(true) => complain(format!("negative example matches: {ex:?}")),
+                Ok(false) => {}
             }
         }
     }
     problems
 }
 
-fn finds(engine: &Engine, scratch: &mut crate::Scratch, rule: usize, text: &str) -> bool {
+/// Runs one example through the engine. Text rules scan it as text; field
+/// rule examples are written `<place> <name>=<value>`, e.g.
+/// `cookie sid=...` or `header Authorization=Bearer ...`.
+fn finds(
+    engine: &Engine,
+    scratch: &mut crate::Scratch,
+    rule: usize,
+    text: &str,
+) -> Result<bool, String> {
     let mut found: Vec<OwnedMatch> = Vec::new();
-    engine.scan(text.as_bytes(), scratch, &mut found);
-    found.iter().any(|m| m.rule_index == rule)
+    if engine.rules[rule].field.is_some() {
+        let parsed = text
+            .split_once(' ')
+            .and_then(|(place, rest)| Some((Place::parse(place)?, rest.split_once('=')?)));
+        let Some((place, (name, value))) = parsed else {
+            return Err(format!(
+                "field rule example must read `<place> <name>=<value>`: {text:?}"
+            ));
+        };
+        engine.scan_field(
+            place,
+            name.as_bytes(),
+            value.as_bytes(),
+            scratch,
+            &mut found,
+        );
+    } else {
+        engine.scan(text.as_bytes(), scratch, &mut found);
+    }
+    Ok(found.iter().any(|m| m.rule_index == rule))
 }
 
 /// Runs the rule's pattern over the whole text, without the prefilter, and

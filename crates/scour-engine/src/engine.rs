@@ -1,6 +1,6 @@
 use aho_corasick::AhoCorasick;
 use regex_automata::{meta, util::captures::Captures, Input};
-use scour_rules::Rule;
+use scour_rules::{FieldDecode, Place, Rule};
 
 use crate::sink::{Match, Sink};
 use crate::validate;
@@ -15,6 +15,8 @@ pub struct Engine {
     pub(crate) owners: Vec<Vec<u32>>,
     pub(crate) keyword_lens: Vec<usize>,
     pub(crate) overlap: usize,
+    /// Indices of field rules, which [`Engine::scan_field`] applies.
+    pub(crate) field_rules: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -35,6 +37,8 @@ pub struct Scratch {
     windows: Vec<(u32, usize, usize)>,
     /// Confirmed matches of the current scan, before ordering and dedup.
     found: Vec<Found>,
+    /// Decoded field values (Basic credentials).
+    decoded: Vec<u8>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -77,6 +81,7 @@ impl Engine {
             open: vec![None; self.rules.len()],
             windows: Vec::new(),
             found: Vec::new(),
+            decoded: Vec::new(),
         }
     }
 
@@ -103,6 +108,66 @@ impl Engine {
             self.confirm(haystack, rule, start, end, &report, scratch);
         }
         self.emit(haystack, scratch, sink);
+    }
+
+    /// Applies the field rules to one named field, such as the header
+    /// `Authorization` or the cookie `sid`, handed over by a structure-aware
+    /// reader. Matches point into `value`, or into the decoded value when the
+    /// rule decodes it first; [`Match::decoders`] says which.
+    pub fn scan_field<S: Sink + ?Sized>(
+        &self,
+        place: Place,
+        name: &[u8],
+        value: &[u8],
+        scratch: &mut Scratch,
+        sink: &mut S,
+    ) {
+        for &r in &self.field_rules {
+            let rule = &self.rules[r as usize];
+            let field = rule.field.as_ref().expect("field rule");
+            if !field.applies(place, name) {
+                continue;
+            }
+            let (hay, decoders): (&[u8], &'static [&'static str]) = match field.decode {
+                None => (value, &[]),
+                Some(FieldDecode::BasicAuth) => {
+                    if !decode_basic(value, &mut scratch.decoded) {
+                        continue;
+                    }
+                    (&scratch.decoded, &["base64"])
+                }
+            };
+            let compiled = &self.compiled[r as usize];
+            let (cache, caps) = (
+                &mut scratch.caches[r as usize],
+                &mut scratch.captures[r as usize],
+            );
+            let mut at = 0;
+            while at <= hay.len() {
+                compiled
+                    .regex
+                    .search_captures_with(cache, &Input::new(hay).range(at..), caps);
+                let Some(whole) = caps.get_match() else { break };
+                at = whole.end().max(whole.start() + 1);
+                let Some(secret) = caps.get_group(compiled.secret_group) else {
+                    continue;
+                };
+                if secret.is_empty() || !validate::passes(&rule.validate, &hay[secret.range()]) {
+                    continue;
+                }
+                let m = Match {
+                    rule,
+                    rule_index: r as usize,
+                    haystack: hay,
+                    secret: (secret.start, secret.end),
+                    whole: (whole.start(), whole.end()),
+                    decoders,
+                };
+                if !sink.matched(&m) {
+                    return;
+                }
+            }
+        }
     }
 
     /// Stage one: keyword hits become per-rule windows, merged as they come.
@@ -194,10 +259,32 @@ impl Engine {
                 haystack,
                 secret: f.secret,
                 whole: f.whole,
+                decoders: &[],
             };
             if !sink.matched(&m) {
                 return;
             }
         }
     }
+}
+
+/// Decodes `Basic <base64>` (scheme optional, case-insensitive) into `out`.
+/// Returns false unless the result is `user:password` text.
+fn decode_basic(value: &[u8], out: &mut Vec<u8>) -> bool {
+    use base64::Engine as _;
+    let mut v = value.trim_ascii();
+    if v.len() > 6 && v[..6].eq_ignore_ascii_case(b"basic ") {
+        v = v[6..].trim_ascii_start();
+    }
+    out.clear();
+    let ok = base64::engine::general_purpose::STANDARD
+        .decode_vec(v, out)
+        .is_ok()
+        || {
+            out.clear();
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode_vec(v, out)
+                .is_ok()
+        };
+    ok && out.contains(&b':') && !out.iter().any(|&b| b < 0x20 || b == 0x7f)
 }

@@ -11,6 +11,7 @@ pub struct Match<'a> {
     pub(crate) haystack: &'a [u8],
     pub(crate) secret: (usize, usize),
     pub(crate) whole: (usize, usize),
+    pub(crate) decoders: &'static [&'static str],
 }
 
 impl<'a> Match<'a> {
@@ -38,6 +39,13 @@ impl<'a> Match<'a> {
     /// as a header name) in the scanned input.
     pub fn match_range(&self) -> Range<usize> {
         self.whole.0..self.whole.1
+    }
+
+    /// Decodings applied to the scanned input before matching, outermost
+    /// first (for example `["base64"]` for a Basic credential); offsets are
+    /// relative to the decoded bytes when this is not empty.
+    pub fn decoders(&self) -> &'static [&'static str] {
+        self.decoders
     }
 
     /// The scanned input this match points into.

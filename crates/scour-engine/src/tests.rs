@@ -176,3 +176,113 @@ fn check_rules_reports_broken_examples() {
         .iter()
         .any(|m| m.starts_with("t.kwless") && m.contains("none of the keywords")));
 }
+
+fn field_rule(id: &str, field: &str, pattern: &str) -> Rule {
+    let toml = format!(
+        "[[rule]]\nid='{id}'\nname='n'\ndescription='d'\ncategory='secret'\nseverity='high'\nconfidence='high'\npattern='''{pattern}'''\nexamples=['x']\n[rule.field]\n{field}\n"
+    );
+    scour_rules::parse("test", &toml).unwrap().remove(0)
+}
+
+type FieldHit = (String, Vec<u8>, Vec<&'static str>);
+
+fn scan_field(
+    engine: &Engine,
+    place: scour_rules::Place,
+    name: &str,
+    value: &str,
+) -> Vec<FieldHit> {
+    let mut out = Vec::new();
+    engine.scan_field(
+        place,
+        name.as_bytes(),
+        value.as_bytes(),
+        &mut engine.scratch(),
+        &mut |m: &Match<'_>| {
+            out.push((
+                m.rule().id.clone(),
+                m.secret().to_vec(),
+                m.decoders().to_vec(),
+            ));
+            true
+        },
+    );
+    out
+}
+
+#[test]
+fn field_rules_apply_by_place_and_name_and_never_to_text() {
+    use scour_rules::Place;
+    let mut r = field_rule(
+        "t.cookie",
+        "places=['cookie']\nnames=['sid']\nname_contains=['session']\nexclude=['session_theme']",
+        r"(?P<secret>[A-Za-z0-9]{16,})",
+    );
+    r.validate.min_entropy = Some(3.0);
+    let e = EngineBuilder::new()
+        .rules([r, rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})")])
+        .build()
+        .unwrap();
+    let v = "Qm3vB8xK2pLr7TzYw4Nc";
+    assert_eq!(scan_field(&e, Place::Cookie, "SID", v).len(), 1);
+    assert_eq!(scan_field(&e, Place::Cookie, "my_session_id", v).len(), 1);
+    assert!(
+        scan_field(&e, Place::Cookie, "session_theme", v).is_empty(),
+        "excluded name"
+    );
+    assert!(
+        scan_field(&e, Place::Header, "sid", v).is_empty(),
+        "wrong place"
+    );
+    assert!(
+        scan_field(&e, Place::Cookie, "lang", v).is_empty(),
+        "name not listed"
+    );
+    assert!(
+        scan_field(&e, Place::Cookie, "sid", "aaaaaaaaaaaaaaaaaaaa").is_empty(),
+        "validators apply"
+    );
+    assert!(
+        scan(&e, format!("sid={v}").as_bytes()).is_empty(),
+        "field rules do not scan text"
+    );
+}
+
+#[test]
+fn basic_auth_fields_are_decoded_and_report_the_password() {
+    use base64::Engine as _;
+    use scour_rules::Place;
+    let r = field_rule(
+        "t.basic",
+        "places=['header']\nnames=['authorization']\ndecode='basic-auth'",
+        r"^[^:]*:(?P<secret>.{6,})$",
+    );
+    let e = EngineBuilder::new().rules([r]).build().unwrap();
+    let cred = base64::engine::general_purpose::STANDARD.encode("svc-user:Hq7#pX2vLm9");
+    let found = scan_field(&e, Place::Header, "Authorization", &format!("Basic {cred}"));
+    assert_eq!(
+        found,
+        vec![(
+            "t.basic".to_string(),
+            b"Hq7#pX2vLm9".to_vec(),
+            vec!["base64"]
+        )]
+    );
+    assert!(scan_field(&e, Place::Header, "Authorization", "Basic !!notbase64!!").is_empty());
+}
+
+#[test]
+fn field_rule_examples_are_checked() {
+    let mut r = field_rule(
+        "t.hdr",
+        "places=['header']\nnames=['x-api-key']",
+        r"(?P<secret>[A-Za-z0-9]{16,})",
+    );
+    r.examples = vec![
+        "header X-Api-Key=Qm3vB8xK2pLr7TzYw4Nc".into(),
+        "header X-Other=Qm3vB8xK2pLr7TzYw4Nc".into(),
+        "nonsense".into(),
+    ];
+    let problems = check_rules(&[r]);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+}

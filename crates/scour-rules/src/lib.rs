@@ -21,7 +21,9 @@ mod error;
 mod rule;
 
 pub use error::{Error, ErrorKind};
-pub use rule::{Category, Checksum, Confidence, Rule, Severity, Validate};
+pub use rule::{
+    Category, Checksum, Confidence, Field, FieldDecode, Place, Rule, Severity, Validate,
+};
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 

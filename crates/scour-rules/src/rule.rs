@@ -19,11 +19,18 @@ pub struct Rule {
     pub confidence: Confidence,
     /// Lowercase ASCII literals, at least one of which occurs inside every
     /// match; the engine's prefilter looks for them case-insensitively and
-    /// runs the pattern only near a hit.
+    /// runs the pattern only near a hit. Field rules have none.
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// Regular expression (Rust `regex` syntax over bytes, Unicode off unless
-    /// the pattern enables it) with a named capture group `secret`.
+    /// the pattern enables it) with a named capture group `secret`. For a
+    /// field rule it runs over the field's value.
     pub pattern: String,
+    /// Makes this a field rule: instead of scanning free text, it applies to
+    /// named fields that structure-aware readers (HAR, JSON, URLs, forms)
+    /// hand to the engine, such as a header or a cookie by name.
+    #[serde(default)]
+    pub field: Option<Field>,
     /// Bytes on either side of a keyword hit within which the whole match
     /// must lie. Long tokens (PEM keys) need more than the default.
     #[serde(default = "default_window")]
@@ -79,6 +86,109 @@ pub enum Confidence {
     Medium,
     /// Distinctive prefix, checksum or structure.
     High,
+}
+
+/// Which named fields a field rule applies to.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The kinds of field: any of `header`, `cookie`, `query`, `form`, `json`.
+    pub places: Vec<Place>,
+    /// Field names that apply, compared ASCII-case-insensitively; `*` means
+    /// every name (then the validators decide, e.g. by entropy and length).
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Names containing any of these (lowercase) also apply.
+    #[serde(default)]
+    pub name_contains: Vec<String>,
+    /// Names that never apply, even if matched above (analytics, consent and
+    /// preference cookies); compared case-insensitively.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Names starting with any of these (lowercase) never apply.
+    #[serde(default)]
+    pub exclude_prefixes: Vec<String>,
+    /// How to decode the value before the pattern runs.
+    #[serde(default)]
+    pub decode: Option<FieldDecode>,
+}
+
+/// A kind of named field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Place {
+    /// An HTTP header (request or response).
+    Header,
+    /// A cookie, from a Cookie or Set-Cookie header or a HAR cookies array.
+    Cookie,
+    /// A URL query parameter.
+    Query,
+    /// A form field (urlencoded or multipart body, HAR postData.params).
+    Form,
+    /// A JSON object member whose value is a string.
+    Json,
+}
+
+impl Place {
+    /// The name used in rule files and examples.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Place::Header => "header",
+            Place::Cookie => "cookie",
+            Place::Query => "query",
+            Place::Form => "form",
+            Place::Json => "json",
+        }
+    }
+
+    /// Parses the name used in rule files and examples.
+    pub fn parse(s: &str) -> Option<Place> {
+        [
+            Place::Header,
+            Place::Cookie,
+            Place::Query,
+            Place::Form,
+            Place::Json,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// A decoding applied to a field's value before the pattern runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldDecode {
+    /// `Basic <base64(user:password)>`: the pattern runs over `user:password`.
+    BasicAuth,
+}
+
+impl Field {
+    /// True if this field rule applies to a field called `name` in `place`.
+    pub fn applies(&self, place: Place, name: &[u8]) -> bool {
+        if !self.places.contains(&place) {
+            return false;
+        }
+        let lower = name.to_ascii_lowercase();
+        let excluded = self
+            .exclude
+            .iter()
+            .any(|e| e.as_bytes().eq_ignore_ascii_case(&lower))
+            || self
+                .exclude_prefixes
+                .iter()
+                .any(|p| lower.starts_with(p.as_bytes()));
+        if excluded {
+            return false;
+        }
+        self.names
+            .iter()
+            .any(|n| n == "*" || n.as_bytes().eq_ignore_ascii_case(&lower))
+            || self
+                .name_contains
+                .iter()
+                .any(|c| lower.windows(c.len()).any(|w| w == c.as_bytes()))
+    }
 }
 
 /// Checks a captured secret must pass. All are optional; each one set must hold.
@@ -148,8 +258,19 @@ impl Rule {
         if !namespaced {
             return Err("id must be lowercase and namespaced like `provider.kind`".into());
         }
-        if self.keywords.is_empty() {
-            return Err("at least one keyword is required".into());
+        match &self.field {
+            None if self.keywords.is_empty() => {
+                return Err("at least one keyword is required".into())
+            }
+            Some(_) if !self.keywords.is_empty() => {
+                return Err("a field rule has no keywords: it applies to named fields".into())
+            }
+            Some(f)
+                if f.places.is_empty() || (f.names.is_empty() && f.name_contains.is_empty()) =>
+            {
+                return Err("a field rule needs places and names or name_contains".into())
+            }
+            _ => {}
         }
         for k in &self.keywords {
             if k.is_empty() || k.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {

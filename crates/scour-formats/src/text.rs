@@ -1,0 +1,243 @@
+//! Scanning text: the engine, then nested decoding of encoded runs.
+//!
+//! Secrets hide in base64 (Basic credentials, SAML, HAR bodies, e-mail
+//! parts, cookies holding JSON) and in percent-encoding (URLs, form
+//! bodies). Only runs long enough to hide a secret are decoded, and only
+//! results that look like text (or gzip, which is inflated) are scanned,
+//! up to a bounded depth.
+
+use base64::Engine as _;
+use scour_engine::{Engine, Match, Scratch};
+
+use crate::hit::{Hit, HitSink, Origin};
+
+/// Options for nested decoding.
+#[derive(Clone, Copy, Debug)]
+pub struct DecodeOptions {
+    /// How many decodings may be stacked (base64 inside percent inside ...).
+    pub max_depth: usize,
+    /// Shortest base64 run worth decoding.
+    pub min_base64: usize,
+    /// Longest run decoded (bigger runs are left to the raw scan).
+    pub max_run: usize,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions {
+            max_depth: 3,
+            min_base64: 24,
+            max_run: 64 << 20,
+        }
+    }
+}
+
+/// Scans `text` with the engine and recursively scans decoded runs inside it.
+pub fn scan_text(
+    engine: &Engine,
+    scratch: &mut Scratch,
+    opts: &DecodeOptions,
+    text: &[u8],
+    origin: &Origin,
+    sink: &mut dyn HitSink,
+) {
+    engine.scan(text, scratch, &mut |m: &Match<'_>| {
+        sink.hit(&Hit::new(m, origin));
+        true
+    });
+    scan_decoded(engine, scratch, opts, text, origin, 0, sink);
+}
+
+/// Looks for encoded runs in `text` and scans what they decode to.
+pub fn scan_decoded(
+    engine: &Engine,
+    scratch: &mut Scratch,
+    opts: &DecodeOptions,
+    text: &[u8],
+    origin: &Origin,
+    depth: usize,
+    sink: &mut dyn HitSink,
+) {
+    if depth >= opts.max_depth {
+        return;
+    }
+    for run in base64_runs(text, opts.min_base64) {
+        if run.len() > opts.max_run {
+            continue;
+        }
+        if let Some(decoded) = decode_base64(run) {
+            if looks_like_text(&decoded) {
+                let inner = origin_for(origin, text, run, "base64");
+                scan_one(engine, scratch, opts, &decoded, &inner, depth, sink);
+            }
+        }
+    }
+    for run in percent_runs(text) {
+        if run.len() > opts.max_run {
+            continue;
+        }
+        let decoded: Vec<u8> = percent_encoding::percent_decode(run).collect();
+        if decoded.len() < run.len() {
+            let inner = origin_for(origin, text, run, "percent");
+            scan_one(engine, scratch, opts, &decoded, &inner, depth, sink);
+        }
+    }
+}
+
+fn scan_one(
+    engine: &Engine,
+    scratch: &mut Scratch,
+    opts: &DecodeOptions,
+    decoded: &[u8],
+    origin: &Origin,
+    depth: usize,
+    sink: &mut dyn HitSink,
+) {
+    engine.scan(decoded, scratch, &mut |m: &Match<'_>| {
+        sink.hit(&Hit::new(m, origin));
+        true
+    });
+    scan_decoded(engine, scratch, opts, decoded, origin, depth + 1, sink);
+}
+
+/// The origin of bytes decoded from `run`, a subslice of `text`.
+fn origin_for(origin: &Origin, text: &[u8], run: &[u8], decoder: &'static str) -> Origin {
+    let mut o = origin.decoded(decoder);
+    if let Some(base) = origin.base {
+        o.anchor = base + (run.as_ptr() as usize - text.as_ptr() as usize);
+    }
+    o
+}
+
+fn is_b64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+}
+
+/// Maximal runs of base64 characters (either alphabet) at least `min` long,
+/// with their `=` padding. A run must mix cases or digits: long lowercase
+/// words joined by `-` or `_` are not base64.
+pub fn base64_runs(text: &[u8], min: usize) -> impl Iterator<Item = &[u8]> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < text.len() {
+            if !is_b64(text[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < text.len() && is_b64(text[i]) {
+                i += 1;
+            }
+            let body = &text[start..i];
+            while i < text.len() && i - (start + body.len()) < 2 && text[i] == b'=' {
+                i += 1;
+            }
+            let mixed =
+                body.iter().any(u8::is_ascii_uppercase) && body.iter().any(u8::is_ascii_lowercase);
+            if body.len() >= min && mixed {
+                return Some(&text[start..i]);
+            }
+        }
+        None
+    })
+}
+
+/// Decodes standard or URL-safe base64, padded or not; None if neither fits.
+pub fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    let trimmed = run
+        .strip_suffix(b"==")
+        .or_else(|| run.strip_suffix(b"="))
+        .unwrap_or(run);
+    // A length of 1 mod 4 is never valid base64; dropping one trailing
+    // character lets a run glued to a following letter still decode.
+    let body = if trimmed.len() % 4 == 1 {
+        &trimmed[..trimmed.len() - 1]
+    } else {
+        trimmed
+    };
+    let url = body.iter().any(|&b| b == b'-' || b == b'_');
+    if url {
+        URL_SAFE_NO_PAD.decode(body).ok()
+    } else {
+        STANDARD_NO_PAD.decode(body).ok()
+    }
+}
+
+/// True if decoded bytes are worth scanning as text: mostly printable ASCII
+/// or UTF-8, few control bytes.
+pub fn looks_like_text(bytes: &[u8]) -> bool {
+    if bytes.len() < 8 {
+        return false;
+    }
+    let printable = bytes
+        .iter()
+        .filter(|&&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\r' || b == b'\t')
+        .count();
+    printable * 10 >= bytes.len() * 9
+}
+
+/// Maximal runs without whitespace or quotes that contain at least one
+/// `%XX` escape.
+pub fn percent_runs(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while let Some(j) = memchr::memchr(b'%', &text[pos..]) {
+            let p = pos + j;
+            let escape = p + 2 < text.len()
+                && text[p + 1].is_ascii_hexdigit()
+                && text[p + 2].is_ascii_hexdigit();
+            if !escape {
+                pos = p + 1;
+                continue;
+            }
+            let stop = |b: &u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>');
+            let start = text[..p].iter().rposition(stop).map_or(0, |s| s + 1);
+            let end = text[p..]
+                .iter()
+                .position(stop)
+                .map_or(text.len(), |e| p + e);
+            pos = end;
+            return Some(&text[start..end]);
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_base64_runs() {
+        let t = b"x dXNlcjpwYXNzd29yZDEyMzQ1Ng== y short abc_def_ghi_jkl_mno_pqr_stu_vwx";
+        let runs: Vec<_> = base64_runs(t, 16).collect();
+        assert_eq!(runs, vec![&b"dXNlcjpwYXNzd29yZDEyMzQ1Ng=="[..]]);
+        assert_eq!(decode_base64(runs[0]).unwrap(), b"user:password123456");
+    }
+
+    #[test]
+    fn url_safe_base64_decodes() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let enc = URL_SAFE_NO_PAD.encode(b"\xfb\xff token=abc");
+        assert_eq!(
+            decode_base64(enc.as_bytes()).unwrap(),
+            b"\xfb\xff token=abc"
+        );
+    }
+
+    #[test]
+    fn finds_percent_runs() {
+        let t = b"GET /cb?x=1&token=ab%2Bcd%3D%3D HTTP/1.1 and 100% sure";
+        let runs: Vec<_> = percent_runs(t).collect();
+        assert_eq!(runs, vec![&b"/cb?x=1&token=ab%2Bcd%3D%3D"[..]]);
+    }
+
+    #[test]
+    fn text_detection() {
+        assert!(looks_like_text(b"{\"password\":\"x\"}"));
+        assert!(!looks_like_text(&[
+            0x89, b'P', b'N', b'G', 0, 0, 0, 13, 1, 2, 3, 4
+        ]));
+    }
+}

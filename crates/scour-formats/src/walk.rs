@@ -1,0 +1,521 @@
+//! Structure-aware scanning of JSON documents, HAR captures included.
+//!
+//! The whole document is scanned as text first (so nothing is missed, and
+//! offsets are exact); then the parsed tree is walked once, in document
+//! order, to (1) give each of those hits the JSON pointer of the string
+//! holding it, (2) hand named fields to the engine's field rules: HAR
+//! headers, cookies, query and form parameters, and every JSON member
+//! whose value is a string, (3) look inside what plain text scanning cannot
+//! see: escaped strings, base64 bodies, nested JSON in request bodies and
+//! websocket frames, URLs' query strings and fragments.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use base64::Engine as _;
+use scour_engine::{Engine, Match, Scratch};
+use scour_rules::Place;
+
+use crate::hit::{Hit, HitSink, Origin};
+use crate::http;
+use crate::tape::{Doc, ParseError, Text, Value};
+use crate::text::{scan_decoded, scan_text, DecodeOptions};
+
+/// Deepest nesting the walker descends into; deeper values are still
+/// covered by the text scan, without pointers.
+const MAX_DEPTH: usize = 512;
+
+/// What kind of JSON document was scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocKind {
+    /// A HAR capture (`{"log": {"entries": [...]}}`).
+    Har,
+    /// Any other JSON document.
+    Json,
+}
+
+/// Counts of things the walker skipped or could not read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Base64 response bodies of binary types (images, fonts) not scanned.
+    pub binary_bodies: u64,
+    /// Strings that looked like JSON but did not parse (scanned as text).
+    pub nested_json_errors: u64,
+    /// Values nested deeper than the walker descends.
+    pub too_deep: u64,
+}
+
+/// True if the document's root looks like a HAR capture.
+pub fn is_har(doc: &Doc<'_>) -> bool {
+    doc.root()
+        .get("log")
+        .is_some_and(|log| log.get("entries").is_some())
+}
+
+/// Scans one JSON document: the text scan, then the structural walk.
+/// On a parse error nothing has been reported; the caller falls back to a
+/// plain text scan and says so.
+pub fn scan_json(
+    engine: &Engine,
+    scratch: &mut Scratch,
+    opts: &DecodeOptions,
+    raw: &[u8],
+    sink: &mut dyn HitSink,
+) -> Result<(DocKind, Stats), ParseError> {
+    let mut copy = raw.to_vec();
+    let doc = Doc::parse(raw, &mut copy)?;
+    let kind = if is_har(&doc) {
+        DocKind::Har
+    } else {
+        DocKind::Json
+    };
+    let mut raw_hits: Vec<(usize, Range<usize>)> = Vec::new();
+    engine.scan(raw, scratch, &mut |m: &Match<'_>| {
+        raw_hits.push((m.rule_index(), m.secret_range()));
+        true
+    });
+    let mut w = Walker {
+        engine,
+        scratch,
+        opts,
+        sink,
+        raw,
+        raw_hits,
+        next_raw: 0,
+        path: Vec::new(),
+        stats: Stats::default(),
+        nested: None,
+        depth: 0,
+    };
+    w.value(doc.root(), None);
+    w.flush_raw(usize::MAX, None);
+    Ok((kind, w.stats))
+}
+
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+struct Walker<'w, 'a> {
+    engine: &'w Engine,
+    scratch: &'w mut Scratch,
+    opts: &'w DecodeOptions,
+    sink: &'w mut dyn HitSink,
+    raw: &'a [u8],
+    /// Hits of the text scan, in order; emitted as the walk passes them.
+    raw_hits: Vec<(usize, Range<usize>)>,
+    next_raw: usize,
+    path: Vec<Seg<'a>>,
+    stats: Stats,
+    /// For a document nested inside a string: that string's origin, which
+    /// every hit inside inherits.
+    nested: Option<Origin>,
+    depth: usize,
+}
+
+impl<'w, 'a> Walker<'w, 'a> {
+    fn pointer(&self) -> String {
+        if let Some(o) = &self.nested {
+            return o.pointer.clone().unwrap_or_default();
+        }
+        let mut p = String::new();
+        for seg in &self.path {
+            p.push('/');
+            match seg {
+                Seg::Key(k) => p.push_str(&k.replace('~', "~0").replace('/', "~1")),
+                Seg::Index(i) => p.push_str(&i.to_string()),
+            }
+        }
+        p
+    }
+
+    /// The origin of bytes `value` taken from string `t` (a verbatim
+    /// sub-slice when possible, else decoded with `decoder`).
+    fn origin_in(&self, t: &Text<'a>, value: &[u8], decoder: Option<&'static str>) -> Origin {
+        let offset = (value.as_ptr() as usize)
+            .checked_sub(t.value.as_ptr() as usize)
+            .filter(|&o| o + value.len() <= t.value.len());
+        let pointer = Some(self.pointer());
+        match &self.nested {
+            None => match (offset, t.escaped, decoder) {
+                (Some(o), false, None) => Origin::raw(t.span.start + o).at(pointer),
+                _ => {
+                    let mut origin = Origin {
+                        pointer,
+                        decoders: Vec::new(),
+                        base: None,
+                        anchor: t.span.start,
+                    };
+                    if t.escaped {
+                        origin.decoders.push("json-unescape");
+                    }
+                    origin.decoders.extend(decoder);
+                    origin
+                }
+            },
+            Some(outer) => {
+                let mut origin = match (outer.base, offset, t.escaped, decoder) {
+                    (Some(b), Some(o), false, None) => Origin::raw(b + t.span.start + o),
+                    _ => Origin {
+                        base: None,
+                        anchor: outer.anchor,
+                        ..outer.clone()
+                    },
+                };
+                origin.pointer = outer.pointer.clone();
+                if origin.base.is_none() {
+                    origin.decoders = outer.decoders.clone();
+                    if t.escaped {
+                        origin.decoders.push("json-unescape");
+                    }
+                    origin.decoders.extend(decoder);
+                }
+                origin
+            }
+        }
+    }
+
+    /// Emits text-scan hits that start before `upto`, with `pointer`.
+    fn flush_raw(&mut self, upto: usize, pointer: Option<&str>) {
+        while let Some((rule, range)) = self.raw_hits.get(self.next_raw).cloned() {
+            if range.start >= upto {
+                break;
+            }
+            self.next_raw += 1;
+            let origin = Origin::raw(0).at(pointer.map(str::to_string));
+            let hit = Hit {
+                rule: self.engine.rule(rule),
+                secret: &self.raw[range.clone()],
+                range,
+                rule_decoders: &[],
+                origin: &origin,
+            };
+            self.sink.hit(&hit);
+        }
+    }
+
+    fn field(
+        &mut self,
+        place: Place,
+        name: &str,
+        value: &[u8],
+        t: &Text<'a>,
+        decoder: Option<&'static str>,
+    ) {
+        let origin = self.origin_in(t, value, decoder);
+        let sink = &mut *self.sink;
+        self.engine.scan_field(
+            place,
+            name.as_bytes(),
+            value,
+            self.scratch,
+            &mut |m: &Match<'_>| {
+                sink.hit(&Hit::new(m, &origin));
+                true
+            },
+        );
+    }
+
+    fn value(&mut self, v: Value<'_, 'a>, key: Option<&'a str>) {
+        if let Some(t) = v.as_text() {
+            self.string(&t, key);
+            return;
+        }
+        if self.depth >= MAX_DEPTH {
+            self.stats.too_deep += 1;
+            return;
+        }
+        self.depth += 1;
+        if v.is_object() {
+            self.object(v, key);
+            for (k, child) in v.members() {
+                self.path.push(Seg::Key(k.value));
+                self.text_hits(&k);
+                if let Some(s) = child.as_text() {
+                    self.field(Place::Json, k.value, s.value.as_bytes(), &s, None);
+                }
+                self.value(child, Some(k.value));
+                self.path.pop();
+            }
+        } else {
+            for (i, el) in v.elements().enumerate() {
+                self.path.push(Seg::Index(i));
+                self.value(el, key);
+                self.path.pop();
+            }
+        }
+        self.depth -= 1;
+    }
+
+    /// Gives the text-scan hits inside string `t` their pointer.
+    fn text_hits(&mut self, t: &Text<'a>) {
+        if self.nested.is_some() {
+            return;
+        }
+        self.flush_raw(t.span.start, None);
+        let pointer = self.pointer();
+        self.flush_raw(t.span.end, Some(&pointer));
+    }
+
+    fn string(&mut self, t: &Text<'a>, key: Option<&'a str>) {
+        self.text_hits(t);
+        let bytes = t.value.as_bytes();
+        if t.escaped || self.nested.as_ref().is_some_and(|o| o.base.is_none()) {
+            // The text scan saw the escaped form; scan what it means.
+            let origin = self
+                .origin_in(t, &[], Some("json-unescape"))
+                .at(Some(self.pointer()));
+            scan_text(
+                self.engine,
+                self.scratch,
+                self.opts,
+                bytes,
+                &origin,
+                self.sink,
+            );
+        } else {
+            let origin = self.origin_in(t, bytes, None);
+            scan_decoded(
+                self.engine,
+                self.scratch,
+                self.opts,
+                bytes,
+                &origin,
+                0,
+                self.sink,
+            );
+        }
+        let url_key = key.is_some_and(|k| {
+            matches!(
+                k,
+                "url" | "redirectURL" | "title" | "href" | "content_url" | "link"
+            )
+        });
+        if url_key || t.value.starts_with("http://") || t.value.starts_with("https://") {
+            self.url(t.value, t);
+        }
+    }
+
+    fn url(&mut self, url: &'a str, t: &Text<'a>) {
+        for part in http::url_params(url) {
+            for p in http::params(part, false) {
+                let decoder = p.decoded().then_some("percent");
+                let value: &[u8] = match &p.value {
+                    Cow::Borrowed(b) => b,
+                    Cow::Owned(v) => v,
+                };
+                let value = value.to_vec();
+                let slice = if decoder.is_none() {
+                    p.raw.as_bytes()
+                } else {
+                    &value
+                };
+                self.field(Place::Query, &p.name, slice, t, decoder);
+            }
+        }
+    }
+
+    /// HAR semantics, recognised by shape: `{name, value}` objects in
+    /// header, cookie, query and form arrays, request bodies, response
+    /// content, websocket frames.
+    fn object(&mut self, v: Value<'_, 'a>, key: Option<&'a str>) {
+        let pair = || Some((v.get("name")?.as_str()?, v.get("value")?));
+        match key {
+            Some("headers") => {
+                if let Some((name, value)) = pair() {
+                    if let Some(t) = value.as_text() {
+                        self.path.push(Seg::Key("value"));
+                        self.header(name, &t);
+                        self.path.pop();
+                    }
+                }
+            }
+            Some(k @ ("cookies" | "queryString" | "params")) => {
+                if let Some((name, value)) = pair() {
+                    if let Some(t) = value.as_text() {
+                        let place = match k {
+                            "cookies" => Place::Cookie,
+                            "queryString" => Place::Query,
+                            _ => Place::Form,
+                        };
+                        self.path.push(Seg::Key("value"));
+                        self.param(place, name, &t);
+                        self.path.pop();
+                    }
+                }
+            }
+            Some("postData") => {
+                let mime = v.get_str("mimeType").unwrap_or("");
+                if let Some(t) = v.get("text").and_then(|x| x.as_text()) {
+                    self.path.push(Seg::Key("text"));
+                    if mime.contains("x-www-form-urlencoded") {
+                        self.form(&t);
+                    } else {
+                        self.maybe_json(&t, mime.contains("json"));
+                    }
+                    self.path.pop();
+                }
+            }
+            Some("content") => self.content(v),
+            Some("_webSocketMessages") => {
+                if let Some(t) = v.get("data").and_then(|x| x.as_text()) {
+                    self.path.push(Seg::Key("data"));
+                    self.maybe_json(&t, false);
+                    self.path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn header(&mut self, name: &str, t: &Text<'a>) {
+        self.field(Place::Header, name, t.value.as_bytes(), t, None);
+        match name.to_ascii_lowercase().as_str() {
+            "cookie" => {
+                for (n, val) in http::cookie_pairs(t.value) {
+                    self.field(Place::Cookie, n, val.as_bytes(), t, None);
+                }
+            }
+            "set-cookie" => {
+                // Several cookies may be folded into one value, one per line.
+                for line in t.value.split('\n') {
+                    if let Some((n, val)) = http::set_cookie_pair(line) {
+                        self.field(Place::Cookie, n, val.as_bytes(), t, None);
+                    }
+                }
+            }
+            "referer" | "location" | "origin" | ":path" | "content-location" => {
+                self.url(t.value, t)
+            }
+            _ => {}
+        }
+    }
+
+    fn param(&mut self, place: Place, name: &str, t: &Text<'a>) {
+        if t.value.contains('%') {
+            let decoded: Vec<u8> = percent_encoding::percent_decode(t.value.as_bytes()).collect();
+            if decoded != t.value.as_bytes() {
+                self.field(place, name, &decoded, t, Some("percent"));
+                return;
+            }
+        }
+        self.field(place, name, t.value.as_bytes(), t, None);
+    }
+
+    fn form(&mut self, t: &Text<'a>) {
+        for p in http::params(t.value, true) {
+            let decoder = p.decoded().then_some("percent");
+            let value = p.value.to_vec();
+            let slice = if decoder.is_none() {
+                p.raw.as_bytes()
+            } else {
+                &value
+            };
+            self.field(Place::Form, &p.name, slice, t, decoder);
+        }
+    }
+
+    fn content(&mut self, v: Value<'_, 'a>) {
+        let mime = v.get_str("mimeType").unwrap_or("");
+        let Some(t) = v.get("text").and_then(|x| x.as_text()) else {
+            return;
+        };
+        self.path.push(Seg::Key("text"));
+        if v.get_str("encoding") == Some("base64") {
+            if http::is_binary_mime(mime) {
+                self.stats.binary_bodies += 1;
+            } else {
+                let cleaned: Vec<u8> = t
+                    .value
+                    .bytes()
+                    .filter(|b| !b.is_ascii_whitespace())
+                    .collect();
+                if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(&cleaned) {
+                    let origin = self.origin_in(&t, &[], Some("base64"));
+                    scan_text(
+                        self.engine,
+                        self.scratch,
+                        self.opts,
+                        &decoded,
+                        &origin,
+                        self.sink,
+                    );
+                    if mime.contains("json")
+                        || decoded.first().is_some_and(|b| matches!(b, b'{' | b'['))
+                    {
+                        self.nested_doc(&decoded, origin);
+                    } else if mime.contains("x-www-form-urlencoded") {
+                        if let Ok(s) = std::str::from_utf8(&decoded) {
+                            self.decoded_form(s, &origin);
+                        }
+                    }
+                }
+            }
+        } else {
+            self.maybe_json(&t, mime.contains("json"));
+        }
+        self.path.pop();
+    }
+
+    fn decoded_form(&mut self, s: &str, origin: &Origin) {
+        for p in http::params(s, true) {
+            let sink = &mut *self.sink;
+            self.engine.scan_field(
+                Place::Form,
+                p.name.as_bytes(),
+                &p.value,
+                self.scratch,
+                &mut |m: &Match<'_>| {
+                    sink.hit(&Hit::new(m, origin));
+                    true
+                },
+            );
+        }
+    }
+
+    /// Walks a string that holds a JSON document of its own.
+    fn maybe_json(&mut self, t: &Text<'a>, declared: bool) {
+        let s = t.value.trim_start();
+        if !(declared || s.starts_with('{') || s.starts_with('[')) || s.len() < 2 {
+            return;
+        }
+        let origin = self.origin_in(t, t.value.as_bytes(), None);
+        self.nested_doc(t.value.as_bytes(), origin);
+    }
+
+    fn nested_doc(&mut self, bytes: &[u8], origin: Origin) {
+        if self.depth >= MAX_DEPTH
+            || self
+                .nested
+                .as_ref()
+                .is_some_and(|o| o.decoders.len() >= self.opts.max_depth)
+        {
+            self.stats.too_deep += 1;
+            return;
+        }
+        let mut copy = bytes.to_vec();
+        let Ok(doc) = Doc::parse(bytes, &mut copy) else {
+            self.stats.nested_json_errors += 1;
+            return;
+        };
+        let mut inner = Walker {
+            engine: self.engine,
+            scratch: self.scratch,
+            opts: self.opts,
+            sink: self.sink,
+            raw: bytes,
+            raw_hits: Vec::new(),
+            next_raw: 0,
+            path: Vec::new(),
+            stats: Stats::default(),
+            nested: Some(origin),
+            depth: self.depth + 1,
+        };
+        inner.value(doc.root(), None);
+        let s = inner.stats;
+        self.stats.binary_bodies += s.binary_bodies;
+        self.stats.nested_json_errors += s.nested_json_errors;
+        self.stats.too_deep += s.too_deep;
+    }
+}
