@@ -31,6 +31,8 @@ pub mod http;
 mod tape;
 mod text;
 mod walk;
+#[cfg(test)]
+mod walk_tests;
 
 pub use hit::{Hit, HitSink, Origin};
 pub use tape::{Doc, ParseError, Text, Value};

@@ -286,6 +286,12 @@ impl<'w, 'a> Walker<'w, 'a> {
                 self.sink,
             );
         }
+        let trimmed = t.value.trim();
+        let embedded = (trimmed.starts_with('{') && trimmed.ends_with('}'))
+            || (trimmed.starts_with('[') && trimmed.ends_with(']'));
+        if embedded && !matches!(key, Some("text" | "data")) {
+            self.maybe_json(t, false);
+        }
         let url_key = key.is_some_and(|k| {
             matches!(
                 k,

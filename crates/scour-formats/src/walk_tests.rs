@@ -1,0 +1,200 @@
+//! The walker against a HAR capture holding one fake secret in each place
+//! the field notes list.
+
+use base64::Engine as _;
+use scour_engine::{Engine, EngineBuilder};
+
+use crate::{scan_json, DecodeOptions, DocKind, Hit};
+
+fn engine() -> Engine {
+    EngineBuilder::new()
+        .rules(scour_rules::builtin().unwrap())
+        .build()
+        .unwrap()
+}
+
+#[derive(Debug)]
+struct Found {
+    rule: String,
+    secret: String,
+    pointer: Option<String>,
+    decoders: Vec<&'static str>,
+    span: (usize, usize),
+}
+
+fn scan(har: &str) -> (Vec<Found>, crate::Stats, DocKind) {
+    let e = engine();
+    let mut found = Vec::new();
+    let (kind, stats) = scan_json(
+        &e,
+        &mut e.scratch(),
+        &DecodeOptions::default(),
+        har.as_bytes(),
+        &mut |h: &Hit<'_>| {
+            found.push(Found {
+                rule: h.rule.id.clone(),
+                secret: String::from_utf8_lossy(h.secret).into_owned(),
+                pointer: h.origin.pointer.clone(),
+                decoders: h.decoders(),
+                span: h.span(),
+            })
+        },
+    )
+    .unwrap();
+    (found, stats, kind)
+}
+
+const SID: &str = "102Tq8Zm3Vw7Lp2Kr9Xn4Bd6Hs";
+const XSRF: &str = "Hs1Fy5Gc0Jt8Mw3Qe2Xk9Pz4Rv";
+const ACCESS: &str = "Gc0Jt8Mw3Qe2Xk9Pz4Rv7Tb1Ln";
+const PASSWORD: &str = "Sunny#Travel29";
+const BASIC_PW: &str = "Tr4vel#Sunny29";
+const API_KEY: &str = "Xk9Pz4Rv7Tb1Ln5Hs1Fy5Gc0Jt";
+const WS_TOKEN: &str = "Pz4Rv7Tb1Ln5Hs1Fy5Gc0Jt8Mw";
+const CODE: &str = "Rv7Tb1Ln5Hs1Fy5Gc0Jt8Mw3Qe";
+
+fn har() -> String {
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let basic = b64(&format!("agent:{BASIC_PW}"));
+    let body = b64(&format!(r#"{{"api_key":"{API_KEY}","user":"x"}}"#));
+    let image = b64("\u{89}PNG\r\n\u{1a}\n\0\0\0\rIHDR fake image bytes");
+    format!(
+        r#"{{"log":{{"version":"1.2","pages":[{{"id":"p1","title":"https://app.acme-corp.io/cb?code={CODE}"}}],"entries":[{{
+  "request":{{"method":"POST","url":"https://api.acme-corp.io/v1/x?access_token={ACCESS}&lang=en",
+    "headers":[
+      {{"name":"Authorization","value":"Basic {basic}"}},
+      {{"name":"Cookie","value":"sid={SID}; _ga=GA1.2.1387646429.1696234567; theme=dark"}},
+      {{"name":"X-Okta-XsrfToken","value":"{XSRF}"}}],
+    "cookies":[{{"name":"sid","value":"{SID}"}},{{"name":"_ga","value":"GA1.2.1387646429.1696234567"}}],
+    "queryString":[{{"name":"access_token","value":"{ACCESS}"}}],
+    "postData":{{"mimeType":"application/x-www-form-urlencoded","text":"username=agent&password=Sunny%23Travel29",
+      "params":[{{"name":"password","value":"Sunny%23Travel29"}}]}}}},
+  "response":{{"status":200,"headers":[],"cookies":[],
+    "content":{{"size":10,"mimeType":"application/json","encoding":"base64","text":"{body}"}}}},
+  "_webSocketMessages":[{{"type":"send","data":"{{\"token\":\"{WS_TOKEN}\"}}"}}]
+}},{{"request":{{"url":"https://cdn.acme-corp.io/logo.png","headers":[]}},
+  "response":{{"content":{{"mimeType":"image/png","encoding":"base64","text":"{image}"}}}}}}]}}}}"#
+    )
+}
+
+fn places<'f>(found: &'f [Found], secret: &str) -> Vec<&'f Found> {
+    found.iter().filter(|f| f.secret == secret).collect()
+}
+
+#[test]
+fn every_place_in_a_har_is_visited() {
+    let text = har();
+    let (found, stats, kind) = scan(&text);
+    assert_eq!(kind, DocKind::Har);
+    assert_eq!(stats.binary_bodies, 1);
+
+    let sid = places(&found, SID);
+    let ptrs: Vec<_> = sid.iter().filter_map(|f| f.pointer.as_deref()).collect();
+    assert!(
+        ptrs.contains(&"/log/entries/0/request/headers/1/value"),
+        "{sid:#?}"
+    );
+    assert!(
+        ptrs.contains(&"/log/entries/0/request/cookies/0/value"),
+        "{sid:#?}"
+    );
+    // Verbatim hits carry exact document offsets.
+    for f in &sid {
+        if f.decoders.is_empty() {
+            assert_eq!(&text[f.span.0..f.span.1], SID);
+        }
+    }
+
+    assert!(places(&found, XSRF)
+        .iter()
+        .any(|f| f.rule == "field.auth-header"));
+    let access = places(&found, ACCESS);
+    assert!(
+        access
+            .iter()
+            .any(|f| f.pointer.as_deref() == Some("/log/entries/0/request/url")),
+        "{access:#?}"
+    );
+    assert!(access
+        .iter()
+        .any(|f| f.pointer.as_deref() == Some("/log/entries/0/request/queryString/0/value")));
+
+    let basic = places(&found, BASIC_PW);
+    assert!(
+        basic
+            .iter()
+            .any(|f| f.rule == "field.basic-auth-password" && f.decoders == ["base64"]),
+        "{basic:#?}"
+    );
+
+    let pw = places(&found, PASSWORD);
+    assert!(
+        pw.iter().any(
+            |f| f.pointer.as_deref() == Some("/log/entries/0/request/postData/text")
+                && f.decoders == ["percent"]
+        ),
+        "{pw:#?}"
+    );
+    assert!(pw
+        .iter()
+        .any(|f| f.pointer.as_deref() == Some("/log/entries/0/request/postData/params/0/value")));
+
+    let api = places(&found, API_KEY);
+    assert!(
+        api.iter().any(|f| f.decoders.first() == Some(&"base64")
+            && f.pointer.as_deref() == Some("/log/entries/0/response/content/text")),
+        "{api:#?}"
+    );
+
+    assert!(!places(&found, WS_TOKEN).is_empty(), "websocket frame JSON");
+    assert!(places(&found, CODE)
+        .iter()
+        .any(|f| f.pointer.as_deref() == Some("/log/pages/0/title")));
+
+    for decoy in ["GA1.2.1387646429.1696234567", "dark", "en"] {
+        assert!(places(&found, decoy).is_empty(), "decoy {decoy} reported");
+    }
+}
+
+#[test]
+fn generic_json_keys_are_fields() {
+    let (found, _, kind) = scan(
+        r#"{"tickets":[{"id":1,"comments":[{"body":"see config","meta":{"client_secret":"Tq3Lm8Zw2Vr7Xp4Nb6Hs1Fy5","token_type":"Bearer"}}]}]}"#,
+    );
+    assert_eq!(kind, DocKind::Json);
+    let f = found
+        .iter()
+        .find(|f| f.secret == "Tq3Lm8Zw2Vr7Xp4Nb6Hs1Fy5")
+        .expect("client_secret found");
+    assert_eq!(
+        f.pointer.as_deref(),
+        Some("/tickets/0/comments/0/meta/client_secret")
+    );
+    assert!(found.iter().all(|f| f.secret != "Bearer"));
+}
+
+#[test]
+fn escaped_json_inside_strings_is_unescaped_and_scanned() {
+    let doc = r#"{"comment":"{\"password\": \"Mz8!kq3Lw-Tp\"}"}"#;
+    let (found, _, _) = scan(doc);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.secret == "Mz8!kq3Lw-Tp" && f.decoders.contains(&"json-unescape")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn malformed_json_is_an_error_with_an_offset() {
+    let e = engine();
+    let err = scan_json(
+        &e,
+        &mut e.scratch(),
+        &DecodeOptions::default(),
+        br#"{"log":{"entries":[{"x":1},"#,
+        &mut |_: &Hit<'_>| {},
+    )
+    .unwrap_err();
+    assert!(err.offset.is_some());
+}
