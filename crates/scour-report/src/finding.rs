@@ -34,6 +34,16 @@ pub struct Finding {
     pub start: u64,
     /// Byte offset one past the secret's end.
     pub end: u64,
+    /// RFC 6901 pointer to the JSON string holding the secret, for findings
+    /// in JSON and HAR documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// Decodings applied to reach the secret, outermost first (`base64`,
+    /// `percent`, `json-unescape`, `gzip`...). When present, `start` and `end`
+    /// are offsets within the decoded bytes, and `line`/`column` point at the
+    /// encoded text in the file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decoders: Vec<String>,
     /// Lowercase hex SHA-256 of the secret bytes; see [`fingerprint`].
     pub fingerprint: String,
     /// Masked preview; see [`mask`].
@@ -41,6 +51,43 @@ pub struct Finding {
     /// The full secret (lossy UTF-8), only when the caller asked to reveal it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// Every place the same secret occurs in the same file, the finding's
+    /// own place first; empty when it occurs once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<Location>,
+}
+
+/// One place a secret occurs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based byte column.
+    pub column: u64,
+    /// Start offset (see [`Finding::start`]).
+    pub start: u64,
+    /// End offset.
+    pub end: u64,
+    /// JSON pointer, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// Decodings applied, if any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decoders: Vec<String>,
+}
+
+impl Finding {
+    /// This finding's own place as a [`Location`].
+    pub fn location(&self) -> Location {
+        Location {
+            line: self.line,
+            column: self.column,
+            start: self.start,
+            end: self.end,
+            pointer: self.pointer.clone(),
+            decoders: self.decoders.clone(),
+        }
+    }
 }
 
 impl Finding {
@@ -69,9 +116,12 @@ impl Finding {
             column,
             start,
             end,
+            pointer: None,
+            decoders: Vec::new(),
             fingerprint: fingerprint(secret),
             masked: mask(secret),
             secret: reveal.then(|| String::from_utf8_lossy(secret).into_owned()),
+            locations: Vec::new(),
         }
     }
 }

@@ -180,6 +180,7 @@ mod tests {
                 "by_category",
                 "skipped",
                 "errors",
+                "warnings",
                 "elapsed_ms",
             ]
         );

@@ -44,7 +44,9 @@ mod test_util;
 
 use std::io::Write;
 
-pub use finding::{category_str, confidence_str, fingerprint, mask, severity_str, Finding};
+pub use finding::{
+    category_str, confidence_str, fingerprint, mask, severity_str, Finding, Location,
+};
 pub use summary::{FileError, Summary};
 
 /// An output format.

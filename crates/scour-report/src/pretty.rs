@@ -90,6 +90,15 @@ impl Printer for PrettyPrinter {
                 masked = escape_controls(&f.masked),
                 fp = f.fingerprint.get(..12).unwrap_or(&f.fingerprint),
             )?;
+            if let Some(pointer) = &f.pointer {
+                writeln!(self.out, "    at {}", escape_controls(pointer))?;
+            }
+            if !f.decoders.is_empty() {
+                writeln!(self.out, "    decoded: {}", f.decoders.join(" > "))?;
+            }
+            if f.locations.len() > 1 {
+                writeln!(self.out, "    {} places in this file", f.locations.len())?;
+            }
             if let Some(secret) = &f.secret {
                 writeln!(self.out, "    secret: {}", escape_controls(secret))?;
             }

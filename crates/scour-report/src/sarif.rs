@@ -68,6 +68,12 @@ struct Props<'a> {
     masked: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    decoders: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occurrences: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -107,8 +113,12 @@ struct Artifact {
 struct Region {
     start_line: u64,
     start_column: u64,
-    byte_offset: u64,
-    byte_length: u64,
+    /// Only for secrets that are verbatim bytes of the file; a decoded
+    /// secret's offsets are within its decoded bytes, not the artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_offset: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_length: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -193,6 +203,9 @@ fn descriptor(r: &Rule) -> Descriptor<'_> {
             confidence: confidence_str(r.confidence),
             masked: None,
             secret: None,
+            pointer: None,
+            decoders: &[],
+            occurrences: None,
         },
     }
 }
@@ -223,8 +236,8 @@ impl Printer for SarifPrinter {
                     Some(Region {
                         start_line: f.line,
                         start_column: f.column,
-                        byte_offset: f.start,
-                        byte_length: f.end.saturating_sub(f.start),
+                        byte_offset: f.decoders.is_empty().then_some(f.start),
+                        byte_length: f.decoders.is_empty().then(|| f.end.saturating_sub(f.start)),
                     }),
                 ),
                 partial_fingerprints: Fingerprints { v1: &f.fingerprint },
@@ -234,6 +247,9 @@ impl Printer for SarifPrinter {
                     confidence: confidence_str(f.confidence),
                     masked: Some(&f.masked),
                     secret: f.secret.as_deref(),
+                    pointer: f.pointer.as_deref(),
+                    decoders: &f.decoders,
+                    occurrences: (!f.locations.is_empty()).then_some(f.locations.len()),
                 },
             };
             self.out.write_all(if self.any { b",\n" } else { b"\n" })?;

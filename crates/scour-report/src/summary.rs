@@ -28,6 +28,9 @@ pub struct Summary {
     pub skipped: BTreeMap<String, u64>,
     /// Every per-file error, in the order met.
     pub errors: Vec<FileError>,
+    /// Problems that did not stop a file from being scanned, such as a
+    /// malformed JSON document scanned as plain text instead.
+    pub warnings: Vec<FileError>,
     /// Wall-clock time of the scan, in milliseconds.
     pub elapsed_ms: u64,
 }
@@ -82,6 +85,7 @@ impl Summary {
             }
         }
         self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
         self.elapsed_ms = self.elapsed_ms.max(other.elapsed_ms);
     }
 
@@ -134,6 +138,19 @@ impl Summary {
                 plural(total, "file", "files"),
                 list(&self.skipped)
             );
+        }
+
+        if !self.warnings.is_empty() {
+            let n = self.warnings.len() as u64;
+            let _ = writeln!(s, "{n} {}:", plural(n, "warning", "warnings"));
+            for e in &self.warnings {
+                let _ = writeln!(
+                    s,
+                    "  {}: {}",
+                    escape_controls(&e.path),
+                    escape_controls(&e.message)
+                );
+            }
         }
 
         if !self.errors.is_empty() {

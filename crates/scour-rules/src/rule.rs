@@ -92,7 +92,7 @@ pub enum Confidence {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
-    /// The kinds of field: any of `header`, `cookie`, `query`, `form`, `json`.
+    /// The kinds of field: any of `header`, `cookie`, `query`, `form`, `json`, `column`.
     pub places: Vec<Place>,
     /// Field names that apply, compared ASCII-case-insensitively; `*` means
     /// every name (then the validators decide, e.g. by entropy and length).
@@ -127,9 +127,21 @@ pub enum Place {
     Form,
     /// A JSON object member whose value is a string.
     Json,
+    /// A CSV cell, named by its column header.
+    Column,
 }
 
 impl Place {
+    /// Every place, in declaration order.
+    pub const ALL: [Place; 6] = [
+        Place::Header,
+        Place::Cookie,
+        Place::Query,
+        Place::Form,
+        Place::Json,
+        Place::Column,
+    ];
+
     /// The name used in rule files and examples.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -138,20 +150,13 @@ impl Place {
             Place::Query => "query",
             Place::Form => "form",
             Place::Json => "json",
+            Place::Column => "column",
         }
     }
 
     /// Parses the name used in rule files and examples.
     pub fn parse(s: &str) -> Option<Place> {
-        [
-            Place::Header,
-            Place::Cookie,
-            Place::Query,
-            Place::Form,
-            Place::Json,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
+        Place::ALL.into_iter().find(|p| p.as_str() == s)
     }
 }
 
