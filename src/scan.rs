@@ -1,12 +1,12 @@
-//! `scour scan`: walk the inputs, scan files in parallel, print findings.
+//! `scour scan`: walk the inputs, scan them in parallel, print findings.
 //!
 //! Files are the unit of parallelism here. Each worker thread owns a
-//! [`Worker`] (the engine's scratch plus a reusable read buffer), scans one
-//! file at a time in bounded chunks, and hands that file's findings to the
-//! shared printer in one piece, so output stays grouped by file.
+//! [`Worker`] (engine scratch plus a reusable read buffer) and scans one
+//! input at a time with the shared [`Scanner`]; each input's findings reach
+//! the printer in one piece, so output stays grouped by file.
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -14,38 +14,24 @@ use std::time::Instant;
 
 use anyhow::Context;
 use rayon::prelude::*;
-use scour_engine::{Engine, EngineBuilder, Match, Scratch};
-use scour_input::{sniff, Chunker, LineCounter, Sniff, SNIFF_LEN};
-use scour_report::{Finding, Format, Printer, Summary};
+use scour_engine::EngineBuilder;
+use scour_report::{FileError, Finding, Format, Printer, Summary};
+use scour_scan::{Options, Report, Scanner, Worker};
 
 use crate::args::{ColorArg, FormatArg, ScanArgs};
 
-/// Everything a scan needs, built once from the flags.
+/// Everything a scan shares across threads.
 struct Scan {
-    engine: Engine,
-    reveal: bool,
-    binary: bool,
+    scanner: Scanner,
     printer: Mutex<Box<dyn Printer>>,
     summary: Mutex<Summary>,
     workers: Vec<Mutex<Worker>>,
-}
-
-/// Per-thread state, reused from file to file.
-struct Worker {
-    scratch: Scratch,
-    chunker: Chunker,
 }
 
 /// One input to scan.
 enum Input {
     File(PathBuf),
     Stdin,
-}
-
-/// What scanning one input produced.
-enum Outcome {
-    Scanned { bytes: u64, findings: Vec<Finding> },
-    Skipped(&'static str),
 }
 
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
@@ -86,18 +72,16 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         FormatArg::Sarif => Format::Sarif,
     };
     let printer = scour_report::printer(format, out, color, engine.rules());
-    let workers = (0..threads)
-        .map(|_| {
-            Mutex::new(Worker {
-                scratch: engine.scratch(),
-                chunker: Chunker::new(args.chunk_size, engine.overlap()),
-            })
-        })
-        .collect();
-    let scan = Scan {
-        engine,
+    let opts = Options {
         reveal: args.reveal,
         binary: args.binary,
+        chunk_size: args.chunk_size,
+        ..Options::default()
+    };
+    let scanner = Scanner::new(engine, opts);
+    let workers = (0..threads).map(|_| Mutex::new(scanner.worker())).collect();
+    let scan = Scan {
+        scanner,
         printer: Mutex::new(printer),
         summary: Mutex::new(Summary::default()),
         workers,
@@ -148,20 +132,20 @@ fn inputs<'a>(paths: &'a [PathBuf], scan: &'a Scan) -> impl Iterator<Item = Inpu
                             // links met inside a tree are not, so a dump cannot point the
                             // scan outside itself or into a loop.
                             Ok(e) if e.file_type().is_symlink() => {
-                                scan.skip("symlink");
+                                scan.summary.lock().unwrap().skip("symlink");
                                 None
                             }
                             Ok(e) if e.file_type().is_dir() => None,
-                            Ok(_) => {
-                                scan.skip("not a regular file");
+                            Ok(e) => {
+                                scan.skipped(&e.path().display().to_string(), "not a regular file");
                                 None
                             }
                             Err(err) => {
-                                let at = err.path().unwrap_or(path).to_path_buf();
+                                let at = err.path().unwrap_or(path).display().to_string();
                                 let msg = err
                                     .io_error()
                                     .map_or_else(|| err.to_string(), |e| e.to_string());
-                                scan.error(&at.display().to_string(), msg);
+                                scan.error(&at, msg);
                                 None
                             }
                         }
@@ -174,107 +158,65 @@ impl Scan {
     fn one(&self, input: Input) {
         let index = rayon::current_thread_index().unwrap_or(0) % self.workers.len();
         let mut worker = self.workers[index].lock().unwrap();
-        let (name, result) = match &input {
-            Input::Stdin => (
-                "-".to_string(),
-                self.scan_reader("-", io::stdin().lock(), &mut worker),
-            ),
+        let mut report = Shared(self);
+        match &input {
+            Input::Stdin => {
+                self.scanner
+                    .scan_reader("-", &mut io::stdin().lock(), &mut worker, &mut report)
+            }
             Input::File(path) => {
-                let name = path.display().to_string();
-                let result = File::open(path).and_then(|f| self.scan_reader(&name, f, &mut worker));
-                (name, result)
+                self.scanner
+                    .scan_file(path, &path.display().to_string(), &mut worker, &mut report)
             }
-        };
-        drop(worker);
-        match result {
-            Ok(Outcome::Scanned { bytes, findings }) => {
-                {
-                    let mut s = self.summary.lock().unwrap();
-                    s.files_scanned += 1;
-                    s.bytes_scanned += bytes;
-                    findings.iter().for_each(|f| s.add_finding(f));
-                }
-                if !findings.is_empty() {
-                    if let Err(e) = self.printer.lock().unwrap().file(&name, &findings) {
-                        self.error(&name, format!("writing output: {e}"));
-                    }
-                }
-            }
-            Ok(Outcome::Skipped(reason)) => self.skip(reason),
-            Err(e) => self.error(&name, e.to_string()),
+        }
+    }
+}
+
+/// Forwards one worker's results to the shared printer and summary.
+struct Shared<'a>(&'a Scan);
+
+impl Report for Shared<'_> {
+    fn findings(&mut self, path: &str, findings: Vec<Finding>) {
+        {
+            let mut s = self.0.summary.lock().unwrap();
+            findings.iter().for_each(|f| s.add_finding(f));
+        }
+        if let Err(e) = self.0.printer.lock().unwrap().file(path, &findings) {
+            self.error(path, format!("writing output: {e}"));
         }
     }
 
-    /// Scans one stream chunk by chunk; memory stays bounded whatever its size.
-    fn scan_reader(&self, name: &str, rdr: impl Read, worker: &mut Worker) -> io::Result<Outcome> {
-        let Worker { scratch, chunker } = worker;
-        let mut findings = Vec::new();
-        let mut lines = LineCounter::new();
-        let mut skipped = None;
-        let bytes = chunker.for_each(rdr, |chunk| {
-            if chunk.offset == 0 && chunk.report.start == 0 {
-                if chunk.last && chunk.data.is_empty() {
-                    skipped = Some("empty");
-                    return false;
-                }
-                match sniff(&chunk.data[..chunk.data.len().min(SNIFF_LEN)]) {
-                    Sniff::Binary if !self.binary => {
-                        skipped = Some("binary");
-                        return false;
-                    }
-                    Sniff::Utf16 { .. } => {
-                        skipped = Some("utf-16 text");
-                        return false;
-                    }
-                    _ => {}
-                }
-            }
-            self.engine.scan_reporting(
-                chunk.data,
-                chunk.report.clone(),
-                scratch,
-                &mut |m: &Match<'_>| {
-                    let range = m.secret_range();
-                    let start = chunk.offset + range.start as u64;
-                    lines.advance(chunk.data, chunk.offset, start);
-                    findings.push(Finding::new(
-                        m.rule(),
-                        name,
-                        lines.line(),
-                        lines.column(),
-                        start,
-                        chunk.offset + range.end as u64,
-                        m.secret(),
-                        self.reveal,
-                    ));
-                    true
-                },
-            );
-            lines.advance(
-                chunk.data,
-                chunk.offset,
-                chunk.offset + chunk.report.end as u64,
-            );
-            true
-        })?;
-        Ok(match skipped {
-            Some(reason) => Outcome::Skipped(reason),
-            None => Outcome::Scanned { bytes, findings },
-        })
+    fn scanned(&mut self, _path: &str, bytes: u64) {
+        let mut s = self.0.summary.lock().unwrap();
+        s.files_scanned += 1;
+        s.bytes_scanned += bytes;
     }
 
-    fn skip(&self, reason: &str) {
+    fn skipped(&mut self, path: &str, reason: &str) {
+        self.0.skipped(path, reason)
+    }
+
+    fn warning(&mut self, path: &str, message: String) {
+        self.0.summary.lock().unwrap().warnings.push(FileError {
+            path: path.to_string(),
+            message,
+        });
+    }
+
+    fn error(&mut self, path: &str, message: String) {
+        self.0.error(path, message)
+    }
+}
+
+impl Scan {
+    fn skipped(&self, _path: &str, reason: &str) {
         self.summary.lock().unwrap().skip(reason);
     }
 
     fn error(&self, path: &str, message: String) {
-        self.summary
-            .lock()
-            .unwrap()
-            .errors
-            .push(scour_report::FileError {
-                path: path.to_string(),
-                message,
-            });
+        self.summary.lock().unwrap().errors.push(FileError {
+            path: path.to_string(),
+            message,
+        });
     }
 }

@@ -1,0 +1,485 @@
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::path::Path;
+
+use scour_engine::{Engine, Match, Scratch};
+use scour_formats::{scan_decoded, scan_json, DecodeOptions, Hit, Origin};
+use scour_input::{sniff, Chunker, LineCounter, Sniff, SNIFF_LEN};
+use scour_report::Finding;
+use scour_rules::Place;
+
+use crate::collect::{Collector, Pending};
+
+/// What to scan and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Keep each secret in full in findings (`--reveal`).
+    pub reveal: bool,
+    /// Scan inputs that look binary instead of skipping them.
+    pub binary: bool,
+    /// Bytes reported per chunk of a text stream.
+    pub chunk_size: usize,
+    /// Largest input read whole for structured parsing (JSON, CSV); bigger
+    /// ones are scanned as text in chunks, with a warning.
+    pub max_structured: u64,
+    /// Nested decoding.
+    pub decode: DecodeOptions,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            reveal: false,
+            binary: false,
+            chunk_size: 8 << 20,
+            max_structured: 512 << 20,
+            decode: DecodeOptions::default(),
+        }
+    }
+}
+
+/// Where results go. Every call names the input it is about (a path, `-`
+/// for stdin, or `outer!member` inside containers).
+pub trait Report {
+    /// The findings of one input, one per distinct secret (not called when
+    /// there are none).
+    fn findings(&mut self, path: &str, findings: Vec<Finding>);
+    /// An input was scanned, `bytes` long.
+    fn scanned(&mut self, path: &str, bytes: u64);
+    /// An input (or part of one) was not scanned, and why.
+    fn skipped(&mut self, path: &str, reason: &str);
+    /// Something was off but the input was still scanned.
+    fn warning(&mut self, path: &str, message: String);
+    /// An input could not be scanned.
+    fn error(&mut self, path: &str, message: String);
+}
+
+/// A compiled engine plus options: immutable, shared by all threads.
+pub struct Scanner {
+    engine: Engine,
+    opts: Options,
+}
+
+/// Per-thread scratch space, reused from input to input.
+pub struct Worker {
+    scratch: Scratch,
+    chunker: Chunker,
+}
+
+impl Scanner {
+    /// A scanner running `engine` with `opts`.
+    pub fn new(engine: Engine, opts: Options) -> Scanner {
+        Scanner { engine, opts }
+    }
+
+    /// The engine (for its rules).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Fresh per-thread state.
+    pub fn worker(&self) -> Worker {
+        Worker {
+            scratch: self.engine.scratch(),
+            chunker: Chunker::new(self.opts.chunk_size, self.engine.overlap()),
+        }
+    }
+
+    /// Scans the file at `path`, naming it `name` in reports.
+    pub fn scan_file(&self, path: &Path, name: &str, w: &mut Worker, report: &mut dyn Report) {
+        let result = File::open(path).and_then(|mut f| {
+            let size = f.metadata()?.len();
+            self.scan_stream(name, &mut f, Some(size), w, report)
+        });
+        if let Err(e) = result {
+            report.error(name, e.to_string());
+        }
+    }
+
+    /// Scans a stream (stdin, a pipe), naming it `name` in reports.
+    pub fn scan_reader(
+        &self,
+        name: &str,
+        rdr: &mut dyn Read,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) {
+        if let Err(e) = self.scan_stream(name, rdr, None, w, report) {
+            report.error(name, e.to_string());
+        }
+    }
+
+    /// Scans bytes held in memory, naming them `name` in reports.
+    pub fn scan_bytes(&self, name: &str, bytes: &[u8], w: &mut Worker, report: &mut dyn Report) {
+        let mut c = Cursor::new(bytes);
+        self.scan_reader(name, &mut c, w, report)
+    }
+
+    fn scan_stream(
+        &self,
+        name: &str,
+        rdr: &mut dyn Read,
+        size: Option<u64>,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) -> io::Result<()> {
+        let mut prefix = Vec::with_capacity(SNIFF_LEN);
+        rdr.take(SNIFF_LEN as u64).read_to_end(&mut prefix)?;
+        if prefix.is_empty() {
+            report.skipped(name, "empty");
+            return Ok(());
+        }
+        match sniff(&prefix) {
+            Sniff::Binary if !self.opts.binary => {
+                report.skipped(name, "binary");
+                return Ok(());
+            }
+            Sniff::Utf16 { big_endian } => {
+                let Some(all) = self.read_whole(name, prefix, rdr, size, w, report)? else {
+                    return Ok(());
+                };
+                let text = utf16_to_utf8(&all[2..], big_endian);
+                report.warning(
+                    name,
+                    "UTF-16 text: offsets refer to the text transcoded to UTF-8".into(),
+                );
+                return self.structured_or_text(name, &text, w, report);
+            }
+            _ => {}
+        }
+        let body = strip_bom(&prefix);
+        let json_like = matches!(
+            body.iter().find(|b| !b.is_ascii_whitespace()),
+            Some(b'{' | b'[')
+        );
+        if json_like || is_csv(name) {
+            let Some(all) = self.read_whole(name, prefix, rdr, size, w, report)? else {
+                return Ok(());
+            };
+            return self.structured_or_text(name, &all, w, report);
+        }
+        let bytes = self.text(name, &mut Cursor::new(prefix).chain(rdr), w, report)?;
+        report.scanned(name, bytes);
+        Ok(())
+    }
+
+    /// Reads the rest of a stream into memory if it fits the structured
+    /// limit; otherwise scans it as text and returns None.
+    #[allow(clippy::too_many_arguments)]
+    fn read_whole(
+        &self,
+        name: &str,
+        prefix: Vec<u8>,
+        rdr: &mut dyn Read,
+        size: Option<u64>,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) -> io::Result<Option<Vec<u8>>> {
+        let limit = self.opts.max_structured;
+        let mut all = prefix;
+        if !size.is_some_and(|s| s > limit) {
+            rdr.take(limit + 1 - all.len() as u64)
+                .read_to_end(&mut all)?;
+            if all.len() as u64 <= limit {
+                return Ok(Some(all));
+            }
+        }
+        report.warning(
+            name,
+            format!("larger than {limit} bytes: scanned as text, without structure"),
+        );
+        let n = self.text(name, &mut Cursor::new(all).chain(rdr), w, report)?;
+        report.scanned(name, n);
+        Ok(None)
+    }
+
+    /// An input held whole in memory: JSON (HAR), JSON Lines, CSV or text.
+    fn structured_or_text(
+        &self,
+        name: &str,
+        all: &[u8],
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) -> io::Result<()> {
+        let shift = (all.len() - strip_bom(all).len()) as u64;
+        let body = strip_bom(all);
+        let mut pending = Pending::default();
+        let first = body
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|i| body[i]);
+        let mut as_text = true;
+        if matches!(first, Some(b'{' | b'[')) {
+            if is_json_lines(name, body) {
+                self.json_lines(name, body, shift, w, &mut pending, report);
+                as_text = false;
+            } else {
+                let mut sink = |h: &Hit<'_>| pending.push(h, name, shift, self.opts.reveal);
+                match scan_json(
+                    &self.engine,
+                    &mut w.scratch,
+                    &self.opts.decode,
+                    body,
+                    &mut sink,
+                ) {
+                    Ok((_, stats)) => {
+                        as_text = false;
+                        for _ in 0..stats.binary_bodies {
+                            report.skipped(name, "har: binary response body");
+                        }
+                        if stats.too_deep > 0 {
+                            report.warning(
+                                name,
+                                format!(
+                                    "{} values nested too deep to walk (still scanned as text)",
+                                    stats.too_deep
+                                ),
+                            );
+                        }
+                    }
+                    Err(e) => {
+                        let at = e
+                            .offset
+                            .map_or_else(String::new, |o| format!(" at byte {}", o as u64 + shift));
+                        report.warning(
+                            name,
+                            format!("malformed JSON{at} ({}): scanned as text", e.message),
+                        );
+                    }
+                }
+            }
+        }
+        if as_text {
+            self.text_whole(name, body, shift, w, &mut pending);
+            if is_csv(name) {
+                self.csv_columns(name, body, shift, w, &mut pending);
+            }
+        }
+        let mut collector = Collector::default();
+        pending.place(all, 0, &mut LineCounter::new(), &mut collector);
+        self.finish(name, all.len() as u64, collector, report);
+        Ok(())
+    }
+
+    fn finish(&self, name: &str, bytes: u64, collector: Collector, report: &mut dyn Report) {
+        report.scanned(name, bytes);
+        let findings = collector.into_findings();
+        if !findings.is_empty() {
+            report.findings(name, findings);
+        }
+    }
+
+    /// Text held whole: the engine, then nested decoding.
+    fn text_whole(
+        &self,
+        name: &str,
+        body: &[u8],
+        shift: u64,
+        w: &mut Worker,
+        pending: &mut Pending,
+    ) {
+        let origin = Origin::raw(0);
+        let reveal = self.opts.reveal;
+        self.engine
+            .scan(body, &mut w.scratch, &mut |m: &Match<'_>| {
+                pending.push(&Hit::new(m, &origin), name, shift, reveal);
+                true
+            });
+        scan_decoded(
+            &self.engine,
+            &mut w.scratch,
+            &self.opts.decode,
+            body,
+            &origin,
+            0,
+            &mut |h: &Hit<'_>| pending.push(h, name, shift, reveal),
+        );
+    }
+
+    /// One JSON document per line; lines that do not parse are scanned as text.
+    fn json_lines(
+        &self,
+        name: &str,
+        body: &[u8],
+        shift: u64,
+        w: &mut Worker,
+        pending: &mut Pending,
+        report: &mut dyn Report,
+    ) {
+        let mut start = 0;
+        let mut bad = 0u64;
+        let mut first_bad = None;
+        for (i, line) in body.split(|&b| b == b'\n').enumerate() {
+            let line_shift = shift + start as u64;
+            start += line.len() + 1;
+            let trimmed = line.trim_ascii();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let mut sink = |h: &Hit<'_>| pending.push(h, name, line_shift, self.opts.reveal);
+            let parsed = trimmed.first() == Some(&b'{')
+                && scan_json(
+                    &self.engine,
+                    &mut w.scratch,
+                    &self.opts.decode,
+                    line,
+                    &mut sink,
+                )
+                .is_ok();
+            if !parsed {
+                bad += 1;
+                first_bad.get_or_insert(i + 1);
+                self.text_whole(name, line, line_shift, w, pending);
+            }
+        }
+        if let Some(line) = first_bad {
+            report.warning(name, format!("{bad} JSON Lines record(s) did not parse (first on line {line}): scanned as text"));
+        }
+    }
+
+    /// CSV cells by column header; cells are verbatim when unquoted.
+    fn csv_columns(
+        &self,
+        name: &str,
+        body: &[u8],
+        shift: u64,
+        w: &mut Worker,
+        pending: &mut Pending,
+    ) {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(body);
+        let headers: Vec<Vec<u8>> = match rdr.byte_headers() {
+            Ok(h) => h.iter().map(|c| c.trim_ascii().to_vec()).collect(),
+            Err(_) => return,
+        };
+        let reveal = self.opts.reveal;
+        let mut record = csv::ByteRecord::new();
+        while let Ok(true) = rdr.read_byte_record(&mut record) {
+            let Some(pos) = record.position().map(|p| p.byte() as usize) else {
+                continue;
+            };
+            let mut cursor = pos;
+            for (i, cell) in record.iter().enumerate() {
+                let Some(header) = headers.get(i) else { break };
+                if cell.is_empty() {
+                    continue;
+                }
+                let found =
+                    memchr::memmem::find(&body[cursor.min(body.len())..], cell).map(|o| cursor + o);
+                let origin = match found {
+                    Some(at) => {
+                        cursor = at + cell.len();
+                        Origin::raw(at)
+                    }
+                    None => Origin {
+                        anchor: pos,
+                        ..Origin::default()
+                    }
+                    .decoded("csv"),
+                };
+                self.engine.scan_field(
+                    Place::Column,
+                    header,
+                    cell,
+                    &mut w.scratch,
+                    &mut |m: &Match<'_>| {
+                        pending.push(&Hit::new(m, &origin), name, shift, reveal);
+                        true
+                    },
+                );
+            }
+        }
+    }
+
+    /// A text stream, in bounded chunks. Returns the bytes read.
+    fn text(
+        &self,
+        name: &str,
+        rdr: &mut dyn Read,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) -> io::Result<u64> {
+        let Worker { scratch, chunker } = w;
+        let mut lines = LineCounter::new();
+        let mut collector = Collector::default();
+        let mut pending = Pending::default();
+        let reveal = self.opts.reveal;
+        let bytes = chunker.for_each(rdr, |chunk| {
+            let (data, off, report_range) = (chunk.data, chunk.offset, chunk.report.clone());
+            let origin = Origin::raw(0);
+            self.engine
+                .scan_reporting(data, report_range.clone(), scratch, &mut |m: &Match<'_>| {
+                    pending.push(&Hit::new(m, &origin), name, off, reveal);
+                    true
+                });
+            // Encoded runs starting in this chunk's reported part; a run
+            // starting later belongs to the next chunk.
+            let tail = Origin::raw(report_range.start);
+            scan_decoded(
+                &self.engine,
+                scratch,
+                &self.opts.decode,
+                &data[report_range.start..],
+                &tail,
+                0,
+                &mut |h: &Hit<'_>| {
+                    if h.anchor() < report_range.end {
+                        pending.push(h, name, off, reveal);
+                    }
+                },
+            );
+            pending.place(data, off, &mut lines, &mut collector);
+            lines.advance(data, off, off + report_range.end as u64);
+            true
+        })?;
+        let findings = collector.into_findings();
+        if !findings.is_empty() {
+            report.findings(name, findings);
+        }
+        Ok(bytes)
+    }
+}
+
+fn strip_bom(b: &[u8]) -> &[u8] {
+    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
+}
+
+fn extension(name: &str) -> String {
+    let base = name.rsplit(['/', '\\', '!']).next().unwrap_or(name);
+    base.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_csv(name: &str) -> bool {
+    matches!(extension(name).as_str(), "csv" | "tsv")
+}
+
+/// JSON Lines by name, or by shape: a first line that closes a value and a
+/// next line that opens one.
+fn is_json_lines(name: &str, body: &[u8]) -> bool {
+    if matches!(extension(name).as_str(), "jsonl" | "ndjson" | "jsonlines") {
+        return true;
+    }
+    let Some(nl) = memchr::memchr(b'\n', body) else {
+        return false;
+    };
+    let (first, rest) = (body[..nl].trim_ascii(), body[nl + 1..].trim_ascii_start());
+    matches!(first.last(), Some(b'}' | b']')) && matches!(rest.first(), Some(b'{' | b'['))
+}
+
+fn utf16_to_utf8(b: &[u8], big_endian: bool) -> Vec<u8> {
+    let units = b.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let s: String = char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    s.into_bytes()
+}
