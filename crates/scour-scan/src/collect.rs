@@ -60,8 +60,9 @@ pub(crate) struct Collector {
 
 impl Collector {
     /// Adds a finding, merging it into an earlier one for the same secret.
-    /// When two rules found the same bytes, the more confident (then more
-    /// severe) rule names the finding.
+    /// When two rules found the same bytes, the more confident, then more
+    /// severe, then more specific rule names the finding (rules in the
+    /// `field` and `generic` namespaces are the least specific).
     pub(crate) fn add(&mut self, f: Finding) {
         match self.by_fingerprint.get(&f.fingerprint) {
             None => {
@@ -78,7 +79,7 @@ impl Collector {
                 if !kept.locations.contains(&loc) {
                     kept.locations.push(loc);
                 }
-                if (f.confidence, f.severity) > (kept.confidence, kept.severity) {
+                if rank(&f) > rank(kept) {
                     kept.rule = f.rule;
                     kept.name = f.name;
                     kept.category = f.category;
@@ -98,4 +99,9 @@ impl Collector {
         }
         v
     }
+}
+
+fn rank(f: &Finding) -> (scour_rules::Confidence, scour_rules::Severity, bool) {
+    let specific = !(f.rule.starts_with("field.") || f.rule.starts_with("generic."));
+    (f.confidence, f.severity, specific)
 }

@@ -40,3 +40,6 @@ mod collect;
 mod scanner;
 
 pub use scanner::{Options, Report, Scanner, Worker};
+
+#[cfg(test)]
+mod tests;

@@ -24,6 +24,10 @@ pub struct Options {
     pub max_structured: u64,
     /// Nested decoding.
     pub decode: DecodeOptions,
+    /// How many containers (mails, archives) deep to open.
+    pub max_depth: u32,
+    /// Largest single message read from a mailbox.
+    pub max_message: usize,
 }
 
 impl Default for Options {
@@ -34,6 +38,8 @@ impl Default for Options {
             chunk_size: 8 << 20,
             max_structured: 512 << 20,
             decode: DecodeOptions::default(),
+            max_depth: 3,
+            max_message: 256 << 20,
         }
     }
 }
@@ -89,7 +95,7 @@ impl Scanner {
     pub fn scan_file(&self, path: &Path, name: &str, w: &mut Worker, report: &mut dyn Report) {
         let result = File::open(path).and_then(|mut f| {
             let size = f.metadata()?.len();
-            self.scan_stream(name, &mut f, Some(size), w, report)
+            self.scan_stream(name, &mut f, Some(size), 0, w, report)
         });
         if let Err(e) = result {
             report.error(name, e.to_string());
@@ -104,7 +110,7 @@ impl Scanner {
         w: &mut Worker,
         report: &mut dyn Report,
     ) {
-        if let Err(e) = self.scan_stream(name, rdr, None, w, report) {
+        if let Err(e) = self.scan_stream(name, rdr, None, 0, w, report) {
             report.error(name, e.to_string());
         }
     }
@@ -115,11 +121,14 @@ impl Scanner {
         self.scan_reader(name, &mut c, w, report)
     }
 
+    /// Scans one input, `depth` containers deep, dispatching on its content.
+    #[allow(clippy::too_many_arguments)]
     fn scan_stream(
         &self,
         name: &str,
         rdr: &mut dyn Read,
         size: Option<u64>,
+        depth: u32,
         w: &mut Worker,
         report: &mut dyn Report,
     ) -> io::Result<()> {
@@ -146,6 +155,18 @@ impl Scanner {
                 return self.structured_or_text(name, &text, w, report);
             }
             _ => {}
+        }
+        if depth < self.opts.max_depth {
+            if scour_mail::looks_like_mbox(&prefix) {
+                return self.mbox(name, &mut Cursor::new(prefix).chain(rdr), depth, w, report);
+            }
+            if scour_mail::looks_like_eml(&prefix) {
+                let Some(all) = self.read_whole(name, prefix, rdr, size, w, report)? else {
+                    return Ok(());
+                };
+                self.eml(name, &format!("{name}!"), &all, depth, w, report);
+                return Ok(());
+            }
         }
         let body = strip_bom(&prefix);
         let json_like = matches!(
@@ -259,6 +280,75 @@ impl Scanner {
         pending.place(all, 0, &mut LineCounter::new(), &mut collector);
         self.finish(name, all.len() as u64, collector, report);
         Ok(())
+    }
+
+    /// Streams a mailbox message by message; never holds more than one.
+    fn mbox(
+        &self,
+        name: &str,
+        rdr: &mut dyn Read,
+        depth: u32,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) -> io::Result<()> {
+        let mut mbox = scour_mail::Mbox::new(
+            io::BufReader::with_capacity(1 << 20, rdr),
+            self.opts.max_message,
+        );
+        let mut bytes = 0u64;
+        while let Some(msg) = mbox.next_message() {
+            let msg = msg?;
+            let label = format!("{name}!{}", msg.index + 1);
+            bytes += msg.data.len() as u64;
+            if msg.truncated {
+                report.skipped(
+                    &label,
+                    "mail: message larger than the limit (scanned in part)",
+                );
+            }
+            self.eml(&label, &format!("{label}/"), msg.data, depth, w, report);
+        }
+        report.scanned(name, bytes);
+        Ok(())
+    }
+
+    /// One message: its header block and every leaf part are inputs of
+    /// their own, named `{base}{part}`, so attachments are recognised by
+    /// content (a HAR attached to a mail is walked as HAR).
+    fn eml(
+        &self,
+        name: &str,
+        base: &str,
+        message: &[u8],
+        depth: u32,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) {
+        let result = scour_mail::parts(message, &mut |part| {
+            let sub = format!("{base}{}", part.name);
+            let data: &[u8] = &part.data;
+            if let Err(e) = self.scan_stream(
+                &sub,
+                &mut Cursor::new(data),
+                Some(data.len() as u64),
+                depth + 1,
+                w,
+                report,
+            ) {
+                report.error(&sub, e.to_string());
+            }
+        });
+        if let Err(e) = result {
+            report.warning(
+                name,
+                format!("not a readable e-mail ({e}): scanned as text"),
+            );
+            let mut pending = Pending::default();
+            self.text_whole(name, message, 0, w, &mut pending);
+            let mut collector = Collector::default();
+            pending.place(message, 0, &mut LineCounter::new(), &mut collector);
+            self.finish(name, message.len() as u64, collector, report);
+        }
     }
 
     fn finish(&self, name: &str, bytes: u64, collector: Collector, report: &mut dyn Report) {
