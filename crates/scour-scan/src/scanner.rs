@@ -327,6 +327,11 @@ impl Scanner {
         let result = scour_mail::parts(message, &mut |part| {
             let sub = format!("{base}{}", part.name);
             let data: &[u8] = &part.data;
+            if part.content_type == "text/rfc822-headers" {
+                // A header block looks like a message itself: scan it as text.
+                self.plain(&sub, data, w, report);
+                return;
+            }
             if let Err(e) = self.scan_stream(
                 &sub,
                 &mut Cursor::new(data),
@@ -343,12 +348,17 @@ impl Scanner {
                 name,
                 format!("not a readable e-mail ({e}): scanned as text"),
             );
-            let mut pending = Pending::default();
-            self.text_whole(name, message, 0, w, &mut pending);
-            let mut collector = Collector::default();
-            pending.place(message, 0, &mut LineCounter::new(), &mut collector);
-            self.finish(name, message.len() as u64, collector, report);
+            self.plain(name, message, w, report);
         }
+    }
+
+    /// Bytes in memory scanned as text, whatever they look like.
+    fn plain(&self, name: &str, bytes: &[u8], w: &mut Worker, report: &mut dyn Report) {
+        let mut pending = Pending::default();
+        self.text_whole(name, bytes, 0, w, &mut pending);
+        let mut collector = Collector::default();
+        pending.place(bytes, 0, &mut LineCounter::new(), &mut collector);
+        self.finish(name, bytes.len() as u64, collector, report);
     }
 
     fn finish(&self, name: &str, bytes: u64, collector: Collector, report: &mut dyn Report) {
