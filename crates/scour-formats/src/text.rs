@@ -69,6 +69,11 @@ pub fn scan_decoded(
             if looks_like_text(&decoded) {
                 let inner = origin_for(origin, text, run, "base64");
                 scan_one(engine, scratch, opts, &decoded, &inner, depth, sink);
+            } else if let Some((inflated, how)) = inflate(&decoded, opts.max_run) {
+                if looks_like_text(&inflated) {
+                    let inner = origin_for(origin, text, run, "base64").decoded(how);
+                    scan_one(engine, scratch, opts, &inflated, &inner, depth, sink);
+                }
             }
         }
     }
@@ -164,6 +169,27 @@ pub fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// Inflates gzip (by its magic) or zlib/raw deflate data, up to `limit`
+/// output bytes; returns the bytes and the decoder's name.
+pub fn inflate(data: &[u8], limit: usize) -> Option<(Vec<u8>, &'static str)> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let read = |r: &mut dyn Read, out: &mut Vec<u8>| {
+        r.take(limit as u64).read_to_end(out).is_ok() && !out.is_empty()
+    };
+    if data.starts_with(&[0x1f, 0x8b]) {
+        return read(&mut flate2::read::MultiGzDecoder::new(data), &mut out)
+            .then_some((out, "gzip"));
+    }
+    // zlib: CMF byte 0x78 and a header checksum divisible by 31.
+    if data.len() > 2 && data[0] == 0x78 && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0
+    {
+        return read(&mut flate2::read::ZlibDecoder::new(data), &mut out)
+            .then_some((out, "deflate"));
+    }
+    None
+}
+
 /// True if decoded bytes are worth scanning as text: mostly printable ASCII
 /// or UTF-8, few control bytes.
 pub fn looks_like_text(bytes: &[u8]) -> bool {
@@ -231,6 +257,19 @@ mod tests {
         let t = b"GET /cb?x=1&token=ab%2Bcd%3D%3D HTTP/1.1 and 100% sure";
         let runs: Vec<_> = percent_runs(t).collect();
         assert_eq!(runs, vec![&b"/cb?x=1&token=ab%2Bcd%3D%3D"[..]]);
+    }
+
+    #[test]
+    fn gzip_inside_base64_is_inflated() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"{\"password\": \"Mz8!kq3Lw-Tp\"}").unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap());
+        let decoded = decode_base64(b64.as_bytes()).unwrap();
+        let (inflated, how) = inflate(&decoded, 1 << 20).unwrap();
+        assert_eq!(how, "gzip");
+        assert_eq!(inflated, b"{\"password\": \"Mz8!kq3Lw-Tp\"}");
+        assert!(inflate(b"plain text", 1 << 20).is_none());
     }
 
     #[test]
