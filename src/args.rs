@@ -47,6 +47,14 @@ pub struct ScanArgs {
     /// Colour in pretty output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Do not open zip, tar, tar.gz and gz archives (they are then binary
+    /// files, skipped unless --binary).
+    #[arg(long)]
+    pub no_archives: bool,
+    /// How many containers deep to open: archives inside archives, gzip
+    /// layers, attachments inside e-mails.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_archive_depth: u32,
     /// Do not print the summary to stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,

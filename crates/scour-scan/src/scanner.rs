@@ -1,7 +1,8 @@
 use std::fs::File;
-use std::io::{self, Cursor, Read};
+use std::io::{self, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use scour_archive::{ArchiveKind, Budget, MemberSink, SkipReason};
 use scour_engine::{Engine, Match, Scratch};
 use scour_formats::{scan_decoded, scan_json, DecodeOptions, Hit, Origin};
 use scour_input::{sniff, Chunker, LineCounter, Sniff, SNIFF_LEN};
@@ -24,8 +25,12 @@ pub struct Options {
     pub max_structured: u64,
     /// Nested decoding.
     pub decode: DecodeOptions,
-    /// How many containers (mails, archives) deep to open.
+    /// How many containers (mails, archives, gzip layers) deep to open.
     pub max_depth: u32,
+    /// Read zip, tar, tar.gz and gz archives (`--no-archives` turns it off).
+    pub archives: bool,
+    /// Limits against archive bombs, for one top-level input and all it holds.
+    pub limits: scour_archive::Limits,
     /// Largest single message read from a mailbox.
     pub max_message: usize,
 }
@@ -39,6 +44,8 @@ impl Default for Options {
             max_structured: 512 << 20,
             decode: DecodeOptions::default(),
             max_depth: 3,
+            archives: true,
+            limits: scour_archive::Limits::default(),
             max_message: 256 << 20,
         }
     }
@@ -93,9 +100,15 @@ impl Scanner {
 
     /// Scans the file at `path`, naming it `name` in reports.
     pub fn scan_file(&self, path: &Path, name: &str, w: &mut Worker, report: &mut dyn Report) {
+        let budget = Budget::new(self.opts.limits.clone());
         let result = File::open(path).and_then(|mut f| {
             let size = f.metadata()?.len();
-            self.scan_stream(name, &mut f, Some(size), 0, w, report)
+            if self.opts.archives && self.is_zip_file(&mut f)? {
+                // A zip on disk is read in place, with random access.
+                self.zip(name, f, 0, &budget, w, report);
+                return Ok(());
+            }
+            self.scan_stream(name, &mut f, Some(size), 0, &budget, w, report)
         });
         if let Err(e) = result {
             report.error(name, e.to_string());
@@ -110,7 +123,8 @@ impl Scanner {
         w: &mut Worker,
         report: &mut dyn Report,
     ) {
-        if let Err(e) = self.scan_stream(name, rdr, None, 0, w, report) {
+        let budget = Budget::new(self.opts.limits.clone());
+        if let Err(e) = self.scan_stream(name, rdr, None, 0, &budget, w, report) {
             report.error(name, e.to_string());
         }
     }
@@ -129,6 +143,7 @@ impl Scanner {
         rdr: &mut dyn Read,
         size: Option<u64>,
         depth: u32,
+        budget: &Budget,
         w: &mut Worker,
         report: &mut dyn Report,
     ) -> io::Result<()> {
@@ -137,6 +152,11 @@ impl Scanner {
         if prefix.is_empty() {
             report.skipped(name, "empty");
             return Ok(());
+        }
+        if self.opts.archives {
+            if let Some(kind) = scour_archive::detect(&prefix) {
+                return self.archive(name, kind, prefix, rdr, depth, budget, w, report);
+            }
         }
         match sniff(&prefix) {
             Sniff::Binary if !self.opts.binary => {
@@ -158,13 +178,20 @@ impl Scanner {
         }
         if depth < self.opts.max_depth {
             if scour_mail::looks_like_mbox(&prefix) {
-                return self.mbox(name, &mut Cursor::new(prefix).chain(rdr), depth, w, report);
+                return self.mbox(
+                    name,
+                    &mut Cursor::new(prefix).chain(rdr),
+                    depth,
+                    budget,
+                    w,
+                    report,
+                );
             }
             if scour_mail::looks_like_eml(&prefix) {
                 let Some(all) = self.read_whole(name, prefix, rdr, size, w, report)? else {
                     return Ok(());
                 };
-                self.eml(name, &format!("{name}!"), &all, depth, w, report);
+                self.eml(name, &format!("{name}!"), &all, depth, budget, w, report);
                 return Ok(());
             }
         }
@@ -282,12 +309,131 @@ impl Scanner {
         Ok(())
     }
 
+    /// True if the file starts with a zip signature; leaves it rewound.
+    fn is_zip_file(&self, f: &mut File) -> io::Result<bool> {
+        let mut magic = Vec::with_capacity(scour_archive::DETECT_LEN);
+        (&mut *f)
+            .take(scour_archive::DETECT_LEN as u64)
+            .read_to_end(&mut magic)?;
+        f.seek(SeekFrom::Start(0))?;
+        Ok(scour_archive::detect(&magic) == Some(ArchiveKind::Zip))
+    }
+
+    /// An archive met while streaming. Zips need random access, so a
+    /// nested one is read into memory (its size is already bounded by the
+    /// member limit); tar and gzip stream through.
+    #[allow(clippy::too_many_arguments)]
+    fn archive(
+        &self,
+        name: &str,
+        kind: ArchiveKind,
+        prefix: Vec<u8>,
+        rdr: &mut dyn Read,
+        depth: u32,
+        budget: &Budget,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) -> io::Result<()> {
+        if depth >= self.opts.max_depth {
+            report.skipped(name, "archive: nested deeper than --max-archive-depth");
+            return Ok(());
+        }
+        let input = Cursor::new(prefix).chain(rdr);
+        match kind {
+            ArchiveKind::Zip => {
+                let mut all = Vec::new();
+                input
+                    .take(budget.limits().max_member_bytes + 1)
+                    .read_to_end(&mut all)?;
+                if all.len() as u64 > budget.limits().max_member_bytes {
+                    report.skipped(name, "archive: nested zip larger than the member limit");
+                    return Ok(());
+                }
+                self.zip(name, Cursor::new(all), depth, budget, w, report);
+            }
+            ArchiveKind::Tar => {
+                let mut sink = Members {
+                    scanner: self,
+                    base: format!("{name}!"),
+                    depth,
+                    budget,
+                    w,
+                    report,
+                };
+                let result = scour_archive::read_tar(input, false, &mut budget.share(), &mut sink);
+                self.archive_done(name, result, report);
+            }
+            ArchiveKind::Gzip => {
+                // The decompressed stream keeps the file's name: findings in
+                // `capture.har.gz` are reported there, and a tar inside reads
+                // `dump.tar.gz!dir/file`.
+                let mut sink = Members {
+                    scanner: self,
+                    base: String::new(),
+                    depth,
+                    budget,
+                    w,
+                    report,
+                };
+                let result = scour_archive::read_gzip(input, name, &mut budget.share(), &mut sink);
+                self.archive_done(name, result, report);
+            }
+        }
+        Ok(())
+    }
+
+    fn zip<R: Read + io::Seek>(
+        &self,
+        name: &str,
+        input: R,
+        depth: u32,
+        budget: &Budget,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) {
+        if depth >= self.opts.max_depth {
+            report.skipped(name, "archive: nested deeper than --max-archive-depth");
+            return;
+        }
+        let mut sink = Members {
+            scanner: self,
+            base: format!("{name}!"),
+            depth,
+            budget,
+            w,
+            report,
+        };
+        let result = scour_archive::read_zip(input, &mut budget.share(), &mut sink);
+        self.archive_done(name, result, report);
+    }
+
+    /// Damage is an error naming the archive (what came before it was
+    /// scanned); a limit that stopped the whole archive is a warning, its
+    /// members already counted as skipped.
+    fn archive_done(
+        &self,
+        name: &str,
+        result: Result<(), scour_archive::Error>,
+        report: &mut dyn Report,
+    ) {
+        match result {
+            Ok(()) => {}
+            Err(e) => match e.kind() {
+                scour_archive::ErrorKind::LimitExceeded(reason) => {
+                    report.warning(name, format!("archive not read to the end: {reason}"))
+                }
+                _ => report.error(name, format!("archive: {e}")),
+            },
+        }
+    }
+
     /// Streams a mailbox message by message; never holds more than one.
     fn mbox(
         &self,
         name: &str,
         rdr: &mut dyn Read,
         depth: u32,
+        budget: &Budget,
         w: &mut Worker,
         report: &mut dyn Report,
     ) -> io::Result<()> {
@@ -306,7 +452,15 @@ impl Scanner {
                     "mail: message larger than the limit (scanned in part)",
                 );
             }
-            self.eml(&label, &format!("{label}/"), msg.data, depth, w, report);
+            self.eml(
+                &label,
+                &format!("{label}/"),
+                msg.data,
+                depth,
+                budget,
+                w,
+                report,
+            );
         }
         report.scanned(name, bytes);
         Ok(())
@@ -321,6 +475,7 @@ impl Scanner {
         base: &str,
         message: &[u8],
         depth: u32,
+        budget: &Budget,
         w: &mut Worker,
         report: &mut dyn Report,
     ) {
@@ -337,6 +492,7 @@ impl Scanner {
                 &mut Cursor::new(data),
                 Some(data.len() as u64),
                 depth + 1,
+                budget,
                 w,
                 report,
             ) {
@@ -582,4 +738,52 @@ fn utf16_to_utf8(b: &[u8], big_endian: bool) -> Vec<u8> {
         .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect();
     s.into_bytes()
+}
+
+/// Hands each archive member to the scanner as an input of its own.
+struct Members<'a, 'w> {
+    scanner: &'a Scanner,
+    /// Prefix of member names: `outer.zip!`, or empty for a gzip layer.
+    base: String,
+    depth: u32,
+    budget: &'a Budget,
+    w: &'w mut Worker,
+    report: &'w mut dyn Report,
+}
+
+impl MemberSink for Members<'_, '_> {
+    fn member(&mut self, name: &str, data: &mut dyn Read) -> io::Result<()> {
+        let sub = if self.base.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}{name}", self.base)
+        };
+        let result = self.scanner.scan_stream(
+            &sub,
+            data,
+            None,
+            self.depth + 1,
+            self.budget,
+            self.w,
+            self.report,
+        );
+        match result {
+            // A limit: the archive reader reports the member as skipped.
+            Err(e) if scour_archive::LimitExceeded::find(&e).is_some() => Err(e),
+            Err(e) => {
+                self.report.error(&sub, e.to_string());
+                Ok(())
+            }
+            Ok(()) => Ok(()),
+        }
+    }
+
+    fn skipped(&mut self, name: &str, reason: SkipReason) {
+        let sub = if self.base.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}{name}", self.base)
+        };
+        self.report.skipped(&sub, reason.as_str());
+    }
 }

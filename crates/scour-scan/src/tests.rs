@@ -244,3 +244,176 @@ fn binary_and_empty_inputs_are_skipped_with_reasons() {
     let out = scan("e.txt", b"");
     assert_eq!(out.skipped, [("e.txt".to_string(), "empty".to_string())]);
 }
+
+mod archives {
+    use std::io::{Cursor, Write};
+
+    use super::*;
+
+    fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in members {
+            z.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(data).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut g = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        g.write_all(data).unwrap();
+        g.finish().unwrap()
+    }
+
+    fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut t = tar::Builder::new(Vec::new());
+        for (name, data) in members {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_entry_type(tar::EntryType::Regular);
+            // Written raw so hostile names like `../x` stay as they are.
+            let bytes = name.as_bytes();
+            h.as_old_mut().name[..bytes.len()].copy_from_slice(bytes);
+            h.set_cksum();
+            t.append(&h, *data).unwrap();
+        }
+        t.into_inner().unwrap()
+    }
+
+    fn paths_of(out: &Out, secret: &str) -> Vec<String> {
+        with_secret(out, secret)
+            .iter()
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    #[test]
+    fn zip_members_are_named_and_walked() {
+        let har = har_with_cookie();
+        let z = zip(&[
+            ("case-1/notes.txt", b"nothing"),
+            ("case-1/session.har", har.as_bytes()),
+        ]);
+        let out = scan("dump.zip", &z);
+        assert_eq!(paths_of(&out, SID), ["dump.zip!case-1/session.har"]);
+        assert_eq!(
+            with_secret(&out, SID)[0].1.pointer.as_deref(),
+            Some("/log/entries/0/request/headers/0/value")
+        );
+        assert!(out.errors.is_empty(), "{:?}", out.errors);
+    }
+
+    #[test]
+    fn nested_zip_tar_gz_and_gz() {
+        let log = format!("GET /x Authorization: SSWS {OKTA}\n");
+        let inner = zip(&[("inner/app.log", log.as_bytes())]);
+        let outer = zip(&[("archive/inner.zip", &inner)]);
+        assert_eq!(
+            paths_of(&scan("outer.zip", &outer), OKTA),
+            ["outer.zip!archive/inner.zip!inner/app.log"]
+        );
+
+        let tgz = gzip(&tar(&[(
+            "tickets/t1.jsonl",
+            format!("{{\"body\":\"SSWS {OKTA}\"}}\n").as_bytes(),
+        )]));
+        assert_eq!(
+            paths_of(&scan("export.tar.gz", &tgz), OKTA),
+            ["export.tar.gz!tickets/t1.jsonl"]
+        );
+
+        let hargz = gzip(har_with_cookie().as_bytes());
+        let out = scan("capture.har.gz", &hargz);
+        assert_eq!(paths_of(&out, SID), ["capture.har.gz"]);
+        assert!(
+            with_secret(&out, SID)[0].1.pointer.is_some(),
+            "a gzipped HAR is still walked as HAR"
+        );
+    }
+
+    #[test]
+    fn hostile_member_names_are_only_names() {
+        let t = tar(&[
+            ("../escape.log", format!("SSWS {OKTA}").as_bytes()),
+            ("/abs/x.log", b"x"),
+        ]);
+        let out = scan("evil.tar", &t);
+        assert_eq!(paths_of(&out, OKTA), ["evil.tar!../escape.log"]);
+    }
+
+    #[test]
+    fn depth_limit_is_counted() {
+        let mut z = zip(&[("a.log", format!("SSWS {OKTA}").as_bytes())]);
+        for i in 0..4 {
+            z = zip(&[(&format!("level{i}.zip"), &z)]);
+        }
+        let out = scan("deep.zip", &z);
+        assert!(with_secret(&out, OKTA).is_empty());
+        assert!(
+            out.skipped.iter().any(|(_, r)| r.contains("deeper")),
+            "{:?}",
+            out.skipped
+        );
+    }
+
+    #[test]
+    fn a_compression_bomb_is_cut_off_and_counted() {
+        // Text-like, so the scanner would read it all: only the ratio stops it.
+        let filler = vec![b'a'; 40 << 20];
+        let z = zip(&[
+            ("bomb.bin", &filler),
+            ("ok.log", format!("SSWS {OKTA}").as_bytes()),
+        ]);
+        assert!(z.len() < 1 << 20);
+        let out = scan("bomb.zip", &z);
+        assert!(
+            out.skipped
+                .iter()
+                .any(|(p, r)| p == "bomb.zip!bomb.bin" && r.contains("ratio")),
+            "{:?}",
+            out.skipped
+        );
+        assert_eq!(
+            paths_of(&out, OKTA),
+            ["bomb.zip!ok.log"],
+            "members after the bomb are still read"
+        );
+    }
+
+    #[test]
+    fn archives_can_be_turned_off() {
+        let z = zip(&[("a.log", format!("SSWS {OKTA}").as_bytes())]);
+        let engine = scour_engine::EngineBuilder::new()
+            .rules(scour_rules::builtin().unwrap())
+            .build()
+            .unwrap();
+        let scanner = Scanner::new(
+            engine,
+            Options {
+                archives: false,
+                ..Options::default()
+            },
+        );
+        let mut out = Out::default();
+        scanner.scan_bytes("a.zip", &z, &mut scanner.worker(), &mut out);
+        assert_eq!(out.skipped, [("a.zip".to_string(), "binary".to_string())]);
+    }
+
+    #[test]
+    fn a_truncated_archive_is_an_error_naming_it() {
+        let z = zip(&[
+            ("a.log", format!("SSWS {OKTA}").as_bytes()),
+            ("b.log", &[b'x'; 5000]),
+        ]);
+        let cut = &z[..z.len() / 2];
+        let out = scan("cut.zip", cut);
+        assert!(
+            out.errors.iter().any(|(p, _)| p == "cut.zip"),
+            "{:?} {:?}",
+            out.errors,
+            out.warnings
+        );
+    }
+}
