@@ -9,7 +9,6 @@
 //! see: escaped strings, base64 bodies, nested JSON in request bodies and
 //! websocket frames, URLs' query strings and fragments.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use base64::Engine as _;
@@ -306,20 +305,21 @@ impl<'w, 'a> Walker<'w, 'a> {
     fn url(&mut self, url: &'a str, t: &Text<'a>) {
         for part in http::url_params(url) {
             for p in http::params(part, false) {
-                let decoder = p.decoded().then_some("percent");
-                let value: &[u8] = match &p.value {
-                    Cow::Borrowed(b) => b,
-                    Cow::Owned(v) => v,
-                };
-                let value = value.to_vec();
-                let slice = if decoder.is_none() {
-                    p.raw.as_bytes()
-                } else {
-                    &value
-                };
-                self.field(Place::Query, &p.name, slice, t, decoder);
+                self.param_field(Place::Query, &p, t);
             }
         }
+    }
+
+    /// A parsed parameter: verbatim when decoding changed nothing, so its
+    /// offsets stay exact.
+    fn param_field(&mut self, place: Place, p: &http::Param<'a>, t: &Text<'a>) {
+        let decoder = p.decoded().then_some("percent");
+        let value: &[u8] = if decoder.is_none() {
+            p.raw.as_bytes()
+        } else {
+            &p.value
+        };
+        self.field(place, &p.name, value, t, decoder);
     }
 
     /// HAR semantics, recognised by shape: `{name, value}` objects in
@@ -411,14 +411,7 @@ impl<'w, 'a> Walker<'w, 'a> {
 
     fn form(&mut self, t: &Text<'a>) {
         for p in http::params(t.value, true) {
-            let decoder = p.decoded().then_some("percent");
-            let value = p.value.to_vec();
-            let slice = if decoder.is_none() {
-                p.raw.as_bytes()
-            } else {
-                &value
-            };
-            self.field(Place::Form, &p.name, slice, t, decoder);
+            self.param_field(Place::Form, &p, t);
         }
     }
 
