@@ -4,7 +4,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{meta, util::syntax};
 use scour_rules::Rule;
 
-use crate::engine::{CompiledRule, Engine};
+use crate::engine::{CompiledRule, Engine, LazyRule};
 use crate::{Error, ErrorKind};
 
 /// Configures and builds an [`Engine`].
@@ -37,7 +37,8 @@ impl EngineBuilder {
         let mut keywords: Vec<&str> = Vec::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            compiled.push(compile_rule(rule)?);
+            validate_pattern(rule)?;
+            compiled.push(LazyRule::default());
             for k in &rule.keywords {
                 let id = *keyword_ids.entry(k.as_str()).or_insert_with(|| {
                     keywords.push(k.as_str());
@@ -77,6 +78,30 @@ impl EngineBuilder {
             field_rules,
         })
     }
+}
+
+/// Checks a pattern's syntax and its `secret` group without compiling it:
+/// parsing is cheap, compiling all rules is not, and most rules of a scan
+/// never see a keyword hit.
+fn validate_pattern(rule: &Rule) -> Result<(), Error> {
+    use regex_syntax::hir::HirKind;
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&rule.pattern)
+        .map_err(|e| Error::new(&rule.id, ErrorKind::Pattern(e.to_string())))?;
+    let mut stack = vec![&hir];
+    while let Some(h) = stack.pop() {
+        match h.kind() {
+            HirKind::Capture(c) if c.name.as_deref() == Some("secret") => return Ok(()),
+            HirKind::Capture(c) => stack.push(&c.sub),
+            HirKind::Repetition(r) => stack.push(&r.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => stack.extend(v.iter()),
+            _ => {}
+        }
+    }
+    Err(Error::new(&rule.id, ErrorKind::NoSecretGroup))
 }
 
 /// Compiles one rule's pattern for bounded, byte-oriented confirmation.

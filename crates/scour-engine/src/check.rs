@@ -105,7 +105,7 @@ fn finds(
 /// Runs the rule's pattern over the whole text, without the prefilter, and
 /// returns the first match that holds none of the rule's keywords.
 fn keywordless_match(engine: &Engine, rule: usize, text: &str) -> Option<String> {
-    let compiled = &engine.compiled[rule];
+    let compiled = engine.compiled(rule);
     let keywords = &engine.rules[rule].keywords;
     compiled
         .regex

@@ -9,7 +9,8 @@ use crate::validate;
 #[derive(Debug)]
 pub struct Engine {
     pub(crate) rules: Vec<Rule>,
-    pub(crate) compiled: Vec<CompiledRule>,
+    /// Each rule's regex, compiled on first use.
+    pub(crate) compiled: Vec<LazyRule>,
     pub(crate) prefilter: AhoCorasick,
     /// For each keyword pattern id, the rules that own it.
     pub(crate) owners: Vec<Vec<u32>>,
@@ -25,12 +26,19 @@ pub(crate) struct CompiledRule {
     pub(crate) secret_group: usize,
 }
 
+/// A rule's regex, compiled the first time a keyword hit needs it. Patterns
+/// are validated when the engine is built, so compiling cannot fail here
+/// except on the regex engine's size limits, which [`Engine::compile_all`]
+/// (run by `rules check` and its test) would have reported.
+#[derive(Debug, Default)]
+pub(crate) struct LazyRule(std::sync::OnceLock<CompiledRule>);
+
 /// Per-thread mutable state for [`Engine::scan`]: regex caches and buffers
 /// reused from scan to scan, so the hot path does not allocate per match.
+/// A rule's cache is made the first time this thread runs the rule.
 #[derive(Debug)]
 pub struct Scratch {
-    caches: Vec<meta::Cache>,
-    captures: Vec<Captures>,
+    slots: Vec<Option<(meta::Cache, Captures)>>,
     /// The window currently being grown for each rule, as `(start, end)`.
     open: Vec<Option<(usize, usize)>>,
     /// Closed windows: `(rule, start, end)`.
@@ -68,21 +76,33 @@ impl Engine {
     /// Fresh scratch space for one thread.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            caches: self
-                .compiled
-                .iter()
-                .map(|c| c.regex.create_cache())
-                .collect(),
-            captures: self
-                .compiled
-                .iter()
-                .map(|c| c.regex.create_captures())
-                .collect(),
+            slots: (0..self.rules.len()).map(|_| None).collect(),
             open: vec![None; self.rules.len()],
             windows: Vec::new(),
             found: Vec::new(),
             decoded: Vec::new(),
         }
+    }
+
+    /// Compiles every rule now rather than on first use, and reports the
+    /// first that fails. Start-up stays fast without it; callers that load
+    /// rules from users' files call it to fail early.
+    pub fn compile_all(&self) -> Result<(), crate::Error> {
+        for (i, rule) in self.rules.iter().enumerate() {
+            if self.compiled[i].0.get().is_none() {
+                let c = crate::builder::compile_rule(rule)?;
+                let _ = self.compiled[i].0.set(c);
+            }
+        }
+        Ok(())
+    }
+
+    /// Rule `r`'s compiled regex, compiling it on first use.
+    pub(crate) fn compiled(&self, r: usize) -> &CompiledRule {
+        self.compiled[r].0.get_or_init(|| {
+            crate::builder::compile_rule(&self.rules[r])
+                .unwrap_or_else(|e| panic!("{e} (pattern validated at build)"))
+        })
     }
 
     /// Scans all of `haystack`, reporting every match to `sink`.
@@ -137,11 +157,8 @@ impl Engine {
                     (&scratch.decoded, &["base64"])
                 }
             };
-            let compiled = &self.compiled[r as usize];
-            let (cache, caps) = (
-                &mut scratch.caches[r as usize],
-                &mut scratch.captures[r as usize],
-            );
+            let compiled = self.compiled(r as usize);
+            let (cache, caps) = slot(&mut scratch.slots, r as usize, compiled);
             let mut at = 0;
             while at <= hay.len() {
                 compiled
@@ -209,9 +226,8 @@ impl Engine {
         scratch: &mut Scratch,
     ) {
         let r = rule as usize;
-        let compiled = &self.compiled[r];
-        let cache = &mut scratch.caches[r];
-        let caps = &mut scratch.captures[r];
+        let compiled = self.compiled(r);
+        let (cache, caps) = slot(&mut scratch.slots, r, compiled);
         let mut at = start;
         while at < end {
             let input = Input::new(haystack).range(at..end);
@@ -287,4 +303,19 @@ fn decode_basic(value: &[u8], out: &mut Vec<u8>) -> bool {
                 .is_ok()
         };
     ok && out.contains(&b':') && !out.iter().any(|&b| b < 0x20 || b == 0x7f)
+}
+
+/// This thread's cache and capture slots for rule `r`, made on first use.
+fn slot<'s>(
+    slots: &'s mut [Option<(meta::Cache, Captures)>],
+    r: usize,
+    compiled: &CompiledRule,
+) -> (&'s mut meta::Cache, &'s mut Captures) {
+    let (cache, caps) = slots[r].get_or_insert_with(|| {
+        (
+            compiled.regex.create_cache(),
+            compiled.regex.create_captures(),
+        )
+    });
+    (cache, caps)
 }
