@@ -61,6 +61,7 @@ pub fn scan_decoded(
     if depth >= opts.max_depth {
         return;
     }
+    scan_urls(engine, scratch, text, origin, sink);
     for run in base64_runs(text, opts.min_base64) {
         if run.len() > opts.max_run {
             continue;
@@ -87,6 +88,75 @@ pub fn scan_decoded(
             scan_one(engine, scratch, opts, &decoded, &inner, depth, sink);
         }
     }
+}
+
+/// Hands the query and fragment parameters of every `http(s)://` URL in
+/// `text` to the engine's field rules: tokens pasted in ticket prose and
+/// logs travel in URLs (OAuth codes, SAMLRequest, presigned signatures).
+pub fn scan_urls(
+    engine: &Engine,
+    scratch: &mut Scratch,
+    text: &[u8],
+    origin: &Origin,
+    sink: &mut dyn HitSink,
+) {
+    for url in urls(text) {
+        let Ok(url_str) = std::str::from_utf8(url) else {
+            continue;
+        };
+        for part in crate::http::url_params(url_str) {
+            for p in crate::http::params(part, false) {
+                let (value, inner): (&[u8], Origin) = if p.decoded() {
+                    (
+                        &p.value,
+                        origin_for(origin, text, p.raw.as_bytes(), "percent"),
+                    )
+                } else {
+                    let o = p.raw.as_ptr() as usize - text.as_ptr() as usize;
+                    let inner = match origin.base {
+                        Some(base) => Origin::raw(base + o).at(origin.pointer.clone()),
+                        None => origin.clone(),
+                    };
+                    (p.raw.as_bytes(), inner)
+                };
+                engine.scan_field(
+                    scour_rules::Place::Query,
+                    p.name.as_bytes(),
+                    value,
+                    scratch,
+                    &mut |m: &Match<'_>| {
+                        sink.hit(&Hit::new(m, &inner));
+                        true
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// `http://` and `https://` URLs with a query or fragment, up to the first
+/// byte that cannot be part of one in prose (space, quote, angle bracket,
+/// backslash).
+pub fn urls(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    memchr::memmem::find_iter(text, b"://").filter_map(move |at| {
+        let scheme_start = text[..at]
+            .iter()
+            .rposition(|b| !b.is_ascii_alphabetic())
+            .map_or(0, |p| p + 1);
+        let scheme = &text[scheme_start..at];
+        if !(scheme.eq_ignore_ascii_case(b"http") || scheme.eq_ignore_ascii_case(b"https")) {
+            return None;
+        }
+        let stop = |b: &u8| {
+            b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`')
+        };
+        let end = text[at..]
+            .iter()
+            .position(stop)
+            .map_or(text.len(), |e| at + e);
+        let url = &text[scheme_start..end];
+        url.iter().any(|&b| b == b'?' || b == b'#').then_some(url)
+    })
 }
 
 fn scan_one(
@@ -270,6 +340,19 @@ mod tests {
         assert_eq!(how, "gzip");
         assert_eq!(inflated, b"{\"password\": \"Mz8!kq3Lw-Tp\"}");
         assert!(inflate(b"plain text", 1 << 20).is_none());
+    }
+
+    #[test]
+    fn urls_in_prose() {
+        let t = b"see https://idp.test/sso?SAMLRequest=abc%2Bd&x=1 and http://a.test/p, \"https://b.test/#access_token=t\" ftp://c/?q=1";
+        let found: Vec<_> = urls(t).collect();
+        assert_eq!(
+            found,
+            vec![
+                &b"https://idp.test/sso?SAMLRequest=abc%2Bd&x=1"[..],
+                b"https://b.test/#access_token=t"
+            ]
+        );
     }
 
     #[test]

@@ -297,7 +297,9 @@ impl<'w, 'a> Walker<'w, 'a> {
                 "url" | "redirectURL" | "title" | "href" | "content_url" | "link"
             )
         });
-        if url_key || t.value.starts_with("http://") || t.value.starts_with("https://") {
+        // Absolute URLs are handled by the decoding pass over every string;
+        // relative ones under URL-ish keys (`/cb?code=...`) only here.
+        if url_key && !(t.value.starts_with("http://") || t.value.starts_with("https://")) {
             self.url(t.value, t);
         }
     }
