@@ -59,13 +59,17 @@ SECRET_CLASSES = [
     # extra classes: values the places above carry that fit none of the list
     "aws-session-token", "generic-api-key", "csrf-token", "client-secret",
     "oauth-code", "refresh-token", "attachment-token",
+    # The formats issue names SAMLRequest as a sensitive parameter, and the
+    # field notes list SigV4 signatures among AWS credentials.
+    "saml-request", "aws-signature",
 ]
-PII_CLASSES = ["email", "phone", "credit-card", "iban", "postal-address"]
+# The incident's user report: a Full Name column is personal data.
+PII_CLASSES = ["email", "phone", "credit-card", "iban", "postal-address", "person-name"]
 DECOY_CLASSES = [
     "uuid", "sha1", "sha256", "git-commit", "analytics-cookie", "placeholder",
     "binary-base64", "request-id", "trace-id", "github-bad-checksum",
-    "luhn-invalid", "version", "timestamp", "oauth-state", "saml-request",
-    "object-id", "aws-signature", "stripe-publishable-key", "message-id",
+    "luhn-invalid", "version", "timestamp", "oauth-state",
+    "object-id", "stripe-publishable-key", "message-id",
 ]
 KIND = {c: "secret" for c in SECRET_CLASSES}
 KIND.update({c: "pii" for c in PII_CLASSES})
@@ -2331,6 +2335,7 @@ def make_csv(g: Gen, budget: int, recs: Recs) -> bytes:
         else:
             row = ["", "", p.name, "", p.email, "", "", "", "", "", "", "", "", "", ""]
             recs.add(p.email, "csv:Email")
+        recs.add(g.reg("person-name", p.name), "csv:Full Name")
         w.writerow(row)
     data = buf.getvalue()
     bom = "\ufeff" if r.random() < 0.5 else ""

@@ -401,7 +401,8 @@ impl<'w, 'a> Walker<'w, 'a> {
     }
 
     fn param(&mut self, place: Place, name: &str, t: &Text<'a>) {
-        if t.value.contains('%') {
+        // Cookie values are opaque: the raw string is what gets replayed.
+        if place != Place::Cookie && t.value.contains('%') {
             let decoded: Vec<u8> = percent_encoding::percent_decode(t.value.as_bytes()).collect();
             if decoded != t.value.as_bytes() {
                 self.field(place, name, &decoded, t, Some("percent"));
