@@ -1,5 +1,6 @@
 //! End-to-end tests of the `scour` binary. One test binary (see
 //! `autotests = false`); each test gets its own temporary directory.
 
+mod corpus;
 mod scan;
 mod util;

@@ -62,8 +62,9 @@ pub fn scan_decoded(
         return;
     }
     scan_urls(engine, scratch, text, origin, sink);
-    for run in base64_runs(text, opts.min_base64) {
-        if run.len() > opts.max_run {
+    for run in base64_runs(text, 8) {
+        basic_credential(engine, scratch, text, run, origin, sink);
+        if run.len() > opts.max_run || run.len() < opts.min_base64 {
             continue;
         }
         if let Some(decoded) = decode_base64(run) {
@@ -88,6 +89,38 @@ pub fn scan_decoded(
             scan_one(engine, scratch, opts, &decoded, &inner, depth, sink);
         }
     }
+}
+
+/// A base64 run right after `Basic ` is an HTTP Basic credential wherever
+/// it appears (a log line, a pasted request): the Authorization field rules
+/// decode it and report the password, as they do for HAR headers.
+fn basic_credential(
+    engine: &Engine,
+    scratch: &mut Scratch,
+    text: &[u8],
+    run: &[u8],
+    origin: &Origin,
+    sink: &mut dyn HitSink,
+) {
+    let start = run.as_ptr() as usize - text.as_ptr() as usize;
+    if start < 6 || !text[start - 6..start].eq_ignore_ascii_case(b"basic ") {
+        return;
+    }
+    let value = &text[start - 6..start + run.len()];
+    let inner = match origin.base {
+        Some(base) => Origin::raw(base + start - 6).at(origin.pointer.clone()),
+        None => origin.clone(),
+    };
+    engine.scan_field(
+        scour_rules::Place::Header,
+        b"authorization",
+        value,
+        scratch,
+        &mut |m: &Match<'_>| {
+            sink.hit(&Hit::new(m, &inner));
+            true
+        },
+    );
 }
 
 /// Hands the query and fragment parameters of every `http(s)://` URL in

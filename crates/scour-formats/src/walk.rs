@@ -262,9 +262,8 @@ impl<'w, 'a> Walker<'w, 'a> {
         let bytes = t.value.as_bytes();
         if t.escaped || self.nested.as_ref().is_some_and(|o| o.base.is_none()) {
             // The text scan saw the escaped form; scan what it means.
-            let origin = self
-                .origin_in(t, &[], Some("json-unescape"))
-                .at(Some(self.pointer()));
+            // Not a sub-slice of `t`, so the origin says `json-unescape`.
+            let origin = self.origin_in(t, &[], None);
             scan_text(
                 self.engine,
                 self.scratch,
