@@ -96,7 +96,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut summary = scan.summary.into_inner().unwrap();
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     let mut printer = scan.printer.into_inner().unwrap();
-    printer.finish(&summary).context("writing output")?;
+    if let Err(e) = printer.finish(&summary) {
+        stop_if_reader_gone(&e);
+        return Err(e).context("writing output");
+    }
     if format != Format::Json && !args.quiet {
         let stderr_color = args.color == ColorArg::Always
             || (args.color == ColorArg::Auto && io::stderr().is_terminal());
@@ -182,6 +185,7 @@ impl Report for Shared<'_> {
             findings.iter().for_each(|f| s.add_finding(f));
         }
         if let Err(e) = self.0.printer.lock().unwrap().file(path, &findings) {
+            stop_if_reader_gone(&e);
             self.error(path, format!("writing output: {e}"));
         }
     }
@@ -218,5 +222,14 @@ impl Scan {
             path: path.to_string(),
             message,
         });
+    }
+}
+
+/// When the reader of our output goes away (`scour scan | head`), stop at
+/// once and quietly, like other command-line tools. Output was being
+/// written, so there were findings: exit 1.
+fn stop_if_reader_gone(e: &io::Error) {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        std::process::exit(1);
     }
 }

@@ -307,3 +307,34 @@ fn sample_corpus_has_findings_of_both_categories() {
     assert!(v["summary"]["by_category"]["secret"].as_u64().unwrap() > 10);
     assert!(v["summary"]["by_category"]["pii"].as_u64().unwrap() > 10);
 }
+
+#[test]
+fn a_closed_pipe_ends_the_scan_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = Dir::new();
+    let mut fake = Fake::new(12);
+    for i in 0..400 {
+        dir.write(
+            &format!("f{i}.log"),
+            format!("SSWS {}\nkey {}\n", fake.okta(), fake.aws_key_id()),
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scour"))
+        .args(["scan", "-j1", "."])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone now, like `scour scan | head -1`.
+    let out = child.wait_with_output().unwrap();
+    assert!(!first.is_empty());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}

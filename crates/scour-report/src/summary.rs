@@ -24,7 +24,8 @@ pub struct Summary {
     pub by_rule: BTreeMap<String, u64>,
     /// Findings per category (`secret`, `pii`).
     pub by_category: BTreeMap<String, u64>,
-    /// Files not scanned, per reason (`binary`, `empty`, ...).
+    /// Inputs not scanned, per reason (`binary`, `empty`, ...): files,
+    /// archive members, mail parts and HAR bodies alike.
     pub skipped: BTreeMap<String, u64>,
     /// Every per-file error, in the order met.
     pub errors: Vec<FileError>,
@@ -132,12 +133,7 @@ impl Summary {
 
         if !self.skipped.is_empty() {
             let total: u64 = self.skipped.values().sum();
-            let _ = writeln!(
-                s,
-                "skipped {total} {}: {}",
-                plural(total, "file", "files"),
-                list(&self.skipped)
-            );
+            let _ = writeln!(s, "not scanned ({total}): {}", list(&self.skipped));
         }
 
         if !self.warnings.is_empty() {
@@ -242,7 +238,7 @@ mod tests {
         assert!(text.contains("2 findings: 2 secret"), "{text}");
         let (b, a) = (text.find("test.b").unwrap(), text.find("test.a").unwrap());
         assert!(b < a, "rules sorted by count, descending:\n{text}");
-        assert!(text.contains("skipped 1 file: 1 binary"), "{text}");
+        assert!(text.contains("not scanned (1): 1 binary"), "{text}");
         assert!(
             text.contains("2 errors:\n  x.log: permission denied\n"),
             "{text}"

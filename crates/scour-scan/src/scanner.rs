@@ -588,7 +588,10 @@ impl Scanner {
                 self.text_whole(name, line, line_shift, w, pending);
             }
         }
-        if let Some(line) = first_bad {
+        // Logs that merely start with a JSON line are JSON Lines only by
+        // shape; their other lines are text, not damage.
+        let named = matches!(extension(name).as_str(), "jsonl" | "ndjson" | "jsonlines");
+        if let Some(line) = first_bad.filter(|_| named) {
             report.warning(name, format!("{bad} JSON Lines record(s) did not parse (first on line {line}): scanned as text"));
         }
     }
