@@ -432,8 +432,15 @@ impl<'w, 'a> Walker<'w, 'a> {
                     .bytes()
                     .filter(|b| !b.is_ascii_whitespace())
                     .collect();
-                if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(&cleaned) {
-                    let origin = self.origin_in(&t, &[], Some("base64"));
+                if let Ok(mut decoded) = base64::engine::general_purpose::STANDARD.decode(&cleaned)
+                {
+                    let mut origin = self.origin_in(&t, &[], Some("base64"));
+                    // A body captured still compressed (Content-Encoding: gzip).
+                    if let Some((inflated, how)) = crate::text::inflate(&decoded, self.opts.max_run)
+                    {
+                        decoded = inflated;
+                        origin.decoders.push(how);
+                    }
                     scan_text(
                         self.engine,
                         self.scratch,

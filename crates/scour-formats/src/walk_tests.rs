@@ -198,3 +198,22 @@ fn malformed_json_is_an_error_with_an_offset() {
     .unwrap_err();
     assert!(err.offset.is_some());
 }
+
+#[test]
+fn gzipped_base64_bodies_are_inflated() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(format!(r#"{{"client_secret":"{API_KEY}"}}"#).as_bytes())
+        .unwrap();
+    let body = base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap());
+    let har = format!(
+        r#"{{"log":{{"entries":[{{"response":{{"content":{{"mimeType":"application/json","encoding":"base64","text":"{body}"}}}}}}]}}}}"#
+    );
+    let (found, _, _) = scan(&har);
+    let hits = places(&found, API_KEY);
+    assert!(
+        hits.iter()
+            .any(|f| f.decoders.starts_with(&["base64", "gzip"])),
+        "{found:#?}"
+    );
+}
