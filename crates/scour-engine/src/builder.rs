@@ -65,6 +65,12 @@ impl EngineBuilder {
             .map(|r| r.window)
             .max()
             .unwrap_or(0);
+        let digit_rules: Vec<(u32, usize)> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((i as u32, r.digits?)))
+            .collect();
         let field_rules = (0..self.rules.len() as u32)
             .filter(|&i| self.rules[i as usize].field.is_some())
             .collect();
@@ -76,6 +82,8 @@ impl EngineBuilder {
             keyword_lens,
             overlap: 2 * max_window + max_keyword,
             field_rules,
+            min_digits: digit_rules.iter().map(|&(_, d)| d).min(),
+            digit_rules,
         })
     }
 }

@@ -96,19 +96,26 @@ fn finds(
 }
 
 /// Runs the rule's pattern over the whole text, without the prefilter, and
-/// returns the first match that holds none of the rule's keywords.
+/// returns the first match the prefilter could not have led to: one that
+/// holds none of the rule's keywords, or for a number rule no digit run
+/// long enough.
 fn keywordless_match(engine: &Engine, rule: usize, text: &str) -> Option<String> {
     let compiled = engine.compiled(rule);
-    let keywords = &engine.rules[rule].keywords;
+    let r = &engine.rules[rule];
     compiled
         .regex
         .find_iter(Input::new(text.as_bytes()))
         .find_map(|m| {
             let bytes = &text.as_bytes()[m.range()];
-            let lower = bytes.to_ascii_lowercase();
-            let has = keywords
-                .iter()
-                .any(|k| lower.windows(k.len()).any(|w| w == k.as_bytes()));
-            (!has).then(|| String::from_utf8_lossy(bytes).into_owned())
+            let reachable = match r.digits {
+                Some(min) => crate::digits::digit_runs(bytes, min).next().is_some(),
+                None => {
+                    let lower = bytes.to_ascii_lowercase();
+                    r.keywords
+                        .iter()
+                        .any(|k| lower.windows(k.len()).any(|w| w == k.as_bytes()))
+                }
+            };
+            (!reachable).then(|| String::from_utf8_lossy(bytes).into_owned())
         })
 }

@@ -18,6 +18,10 @@ pub struct Engine {
     pub(crate) overlap: usize,
     /// Indices of field rules, which [`Engine::scan_field`] applies.
     pub(crate) field_rules: Vec<u32>,
+    /// Number rules and the digit-run length each needs.
+    pub(crate) digit_rules: Vec<(u32, usize)>,
+    /// The shortest of those, or None without number rules.
+    pub(crate) min_digits: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -195,15 +199,14 @@ impl Engine {
             let kw = hit.pattern().as_usize();
             debug_assert_eq!(hit.end() - hit.start(), self.keyword_lens[kw]);
             for &r in &self.owners[kw] {
-                let w = self.rules[r as usize].window;
-                let start = hit.start().saturating_sub(w);
-                let end = (hit.end() + w).min(haystack.len());
-                match &mut scratch.open[r as usize] {
-                    Some((_, open_end)) if start <= *open_end => *open_end = (*open_end).max(end),
-                    slot => {
-                        if let Some((s, e)) = slot.replace((start, end)) {
-                            scratch.windows.push((r, s, e));
-                        }
+                self.open_window(scratch, r, hit.start(), hit.end(), haystack.len());
+            }
+        }
+        if let Some(min) = self.min_digits {
+            for (start, end, digits) in crate::digits::digit_runs(haystack, min) {
+                for &(r, need) in &self.digit_rules {
+                    if digits >= need {
+                        self.open_window(scratch, r, start, end, haystack.len());
                     }
                 }
             }
@@ -211,6 +214,22 @@ impl Engine {
         for (r, slot) in scratch.open.iter_mut().enumerate() {
             if let Some((s, e)) = slot.take() {
                 scratch.windows.push((r as u32, s, e));
+            }
+        }
+    }
+
+    /// Opens (or grows) rule `r`'s window around a prefilter hit at
+    /// `start..end`. Hits for one rule arrive in ascending order, so a
+    /// window that cannot grow any more is closed for good.
+    fn open_window(&self, scratch: &mut Scratch, r: u32, start: usize, end: usize, len: usize) {
+        let w = self.rules[r as usize].window;
+        let (start, end) = (start.saturating_sub(w), (end + w).min(len));
+        match &mut scratch.open[r as usize] {
+            Some((_, open_end)) if start <= *open_end => *open_end = (*open_end).max(end),
+            slot => {
+                if let Some((s, e)) = slot.replace((start, end)) {
+                    scratch.windows.push((r, s, e));
+                }
             }
         }
     }

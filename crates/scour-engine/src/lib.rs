@@ -33,6 +33,7 @@
 
 mod builder;
 mod check;
+mod digits;
 mod engine;
 mod error;
 mod sink;
@@ -40,6 +41,7 @@ pub mod validate;
 
 pub use builder::EngineBuilder;
 pub use check::{check_rules, Problem};
+pub use digits::digit_runs;
 pub use engine::{Engine, Scratch};
 pub use error::{Error, ErrorKind};
 pub use scour_rules::Rule;

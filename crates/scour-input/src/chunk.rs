@@ -48,34 +48,25 @@ impl Chunker {
     ) -> io::Result<u64> {
         let want = self.chunk_size + self.overlap;
         self.buf.clear();
-        self.buf.reserve(want + self.overlap);
         let mut offset = 0u64; // stream offset of buf[0]
         let mut report_start = 0usize;
         let mut total = 0u64;
         loop {
             // Fill until `report_start + want` bytes or end of stream.
+            // `read_to_end` on a `take` reads into spare capacity without
+            // zero-filling it first, so a small file costs what it holds.
             let target = report_start + want;
-            let mut eof = false;
-            while self.buf.len() < target {
-                let filled = self.buf.len();
-                self.buf.resize(target, 0);
-                match rdr.read(&mut self.buf[filled..]) {
-                    Ok(0) => {
-                        self.buf.truncate(filled);
-                        eof = true;
-                        break;
-                    }
-                    Ok(n) => {
-                        self.buf.truncate(filled + n);
-                        total += n as u64;
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => self.buf.truncate(filled),
-                    Err(e) => {
-                        self.buf.truncate(filled);
-                        return Err(e);
-                    }
+            let before = self.buf.len();
+            let mut limited = (&mut rdr).take((target - before) as u64);
+            loop {
+                match limited.read_to_end(&mut self.buf) {
+                    Ok(_) => break,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
                 }
             }
+            total += (self.buf.len() - before) as u64;
+            let eof = self.buf.len() < target;
             let report_end = if eof {
                 self.buf.len()
             } else {

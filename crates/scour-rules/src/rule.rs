@@ -22,6 +22,12 @@ pub struct Rule {
     /// runs the pattern only near a hit. Field rules have none.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// For numbers (cards, phones, national ids) instead of keywords: the
+    /// prefilter is a run of at least this many digits, where up to two
+    /// separators (space, `-`, `.`, `/`, `(`, `)`, `+`) may stand between
+    /// digits. Every match must contain such a run.
+    #[serde(default)]
+    pub digits: Option<usize>,
     /// Regular expression (Rust `regex` syntax over bytes, Unicode off unless
     /// the pattern enables it) with a named capture group `secret`. For a
     /// field rule it runs over the field's value.
@@ -170,29 +176,28 @@ pub enum FieldDecode {
 
 impl Field {
     /// True if this field rule applies to a field called `name` in `place`.
+    /// Called for every field of every document: it does not allocate.
     pub fn applies(&self, place: Place, name: &[u8]) -> bool {
         if !self.places.contains(&place) {
             return false;
         }
-        let lower = name.to_ascii_lowercase();
         let excluded = self
             .exclude
             .iter()
-            .any(|e| e.as_bytes().eq_ignore_ascii_case(&lower))
-            || self
-                .exclude_prefixes
-                .iter()
-                .any(|p| lower.starts_with(p.as_bytes()));
+            .any(|e| e.as_bytes().eq_ignore_ascii_case(name))
+            || self.exclude_prefixes.iter().any(|p| {
+                name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+            });
         if excluded {
             return false;
         }
         self.names
             .iter()
-            .any(|n| n == "*" || n.as_bytes().eq_ignore_ascii_case(&lower))
-            || self
-                .name_contains
-                .iter()
-                .any(|c| lower.windows(c.len()).any(|w| w == c.as_bytes()))
+            .any(|n| n == "*" || n.as_bytes().eq_ignore_ascii_case(name))
+            || self.name_contains.iter().any(|c| {
+                name.windows(c.len())
+                    .any(|w| w.eq_ignore_ascii_case(c.as_bytes()))
+            })
     }
 }
 
@@ -263,9 +268,15 @@ impl Rule {
         if !namespaced {
             return Err("id must be lowercase and namespaced like `provider.kind`".into());
         }
+        if self.digits.is_some() && (self.field.is_some() || !self.keywords.is_empty()) {
+            return Err("`digits` replaces keywords, and field rules have neither".into());
+        }
+        if self.digits == Some(0) {
+            return Err("`digits` must be at least 1".into());
+        }
         match &self.field {
-            None if self.keywords.is_empty() => {
-                return Err("at least one keyword is required".into())
+            None if self.keywords.is_empty() && self.digits.is_none() => {
+                return Err("at least one keyword (or `digits`) is required".into())
             }
             Some(_) if !self.keywords.is_empty() => {
                 return Err("a field rule has no keywords: it applies to named fields".into())

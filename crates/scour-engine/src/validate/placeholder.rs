@@ -1,3 +1,7 @@
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Substrings that mark a value as an illustration rather than a credential.
 const MARKERS: &[&[u8]] = &[
     b"example",
@@ -23,13 +27,17 @@ const MARKERS: &[&[u8]] = &[
 /// a marker such as `EXAMPLE`, `xxxx` or `${`, are one repeated character,
 /// or contain an ascending run of 6 or more (`abcdef`, `123456`).
 pub fn looks_like_placeholder(value: &[u8]) -> bool {
-    if value.is_empty() {
+    static MATCHER: OnceLock<AhoCorasick> = OnceLock::new();
+    if value.is_empty() || value.iter().all(|&b| b == value[0]) {
         return true;
     }
-    if value.iter().all(|&b| b == value[0]) {
-        return true;
-    }
-    if MARKERS.iter().any(|m| contains_ignore_case(value, m)) {
+    let markers = MATCHER.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(MARKERS)
+            .expect("static markers")
+    });
+    if markers.is_match(value) {
         return true;
     }
     let mut run = 1;
@@ -44,13 +52,6 @@ pub fn looks_like_placeholder(value: &[u8]) -> bool {
         }
     }
     false
-}
-
-fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len()
-        && hay
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]

@@ -1,0 +1,92 @@
+//! The prefilter for number rules: runs of digits.
+//!
+//! Phone, card and national-id numbers have no literal keyword; a keyword
+//! per digit would open a window at every digit of the input. Instead one
+//! pass finds runs of digits, allowing the separators such numbers are
+//! written with (`(415) 555-0132`, `4111 1111 1111 1111`, `+44 20 7946
+//! 0958`), and only runs long enough open windows.
+//!
+//! This is the scalar version, and the reference for any vectorised one.
+
+/// Bytes that may stand between the digits of one number.
+fn is_separator(b: u8) -> bool {
+    matches!(b, b' ' | b'-' | b'.' | b'/' | b'(' | b')' | b'+')
+}
+
+/// Runs of at least `min` digits in `hay`, as `(start, end, digits)` with
+/// `start..end` spanning the first to the last digit. Up to two separators
+/// may stand between two digits of a run; a run followed by `:` is a clock
+/// time and is not reported.
+pub fn digit_runs(hay: &[u8], min: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < hay.len() {
+            match hay[i..].iter().position(u8::is_ascii_digit) {
+                None => {
+                    i = hay.len();
+                    return None;
+                }
+                Some(p) => i += p,
+            }
+            let start = i;
+            let (mut digits, mut last, mut seps) = (0usize, i, 0u8);
+            while i < hay.len() {
+                let b = hay[i];
+                if b.is_ascii_digit() {
+                    digits += 1;
+                    last = i;
+                    seps = 0;
+                } else if is_separator(b) && seps < 2 {
+                    seps += 1;
+                } else {
+                    break;
+                }
+                i += 1;
+            }
+            // `2023-10-02 10:` is a date and an hour, not a number: a run
+            // that stops right before a colon is a clock time.
+            let clock = hay.get(last + 1) == Some(&b':');
+            if digits >= min && !clock {
+                return Some((start, last + 1, digits));
+            }
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(s: &str, min: usize) -> Vec<&str> {
+        digit_runs(s.as_bytes(), min)
+            .map(|(a, b, _)| &s[a..b])
+            .collect()
+    }
+
+    #[test]
+    fn numbers_as_people_write_them() {
+        assert_eq!(runs("call (415) 555-0132 now", 10), ["415) 555-0132"]);
+        assert_eq!(
+            runs("card 4111 1111 1111 1111.", 12),
+            ["4111 1111 1111 1111"]
+        );
+        assert_eq!(runs("+44 20 7946 0958", 10), ["44 20 7946 0958"]);
+        assert_eq!(runs("ssn 123-45-6789", 9), ["123-45-6789"]);
+    }
+
+    #[test]
+    fn short_runs_and_other_separators_do_not_count() {
+        assert!(runs("2023-10-02T10:00:00Z", 9).is_empty());
+        assert!(runs("2023-10-02 10:00:00,123 INFO", 9).is_empty());
+        assert!(runs("v1.2.3 build 42", 5).is_empty());
+        assert_eq!(runs("12 . . 34", 4), Vec::<&str>::new());
+        assert_eq!(runs("a1b2c3d4e5f6g7h8i9", 2), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn runs_are_found_in_order_and_counted() {
+        let v: Vec<_> = digit_runs(b"x 1234567890 y 98765 43210 z", 5).collect();
+        assert_eq!(v, vec![(2, 12, 10), (15, 26, 10)]);
+    }
+}
