@@ -352,31 +352,18 @@ impl Scanner {
                 self.zip(name, Cursor::new(all), depth, budget, w, report);
             }
             ArchiveKind::Tar => {
-                let mut sink = Members {
-                    scanner: self,
-                    base: format!("{name}!"),
-                    depth,
-                    budget,
-                    w,
-                    report,
-                };
-                let result = scour_archive::read_tar(input, false, &mut budget.share(), &mut sink);
-                self.archive_done(name, result, report);
+                let base = format!("{name}!");
+                self.members(name, base, depth, budget, w, report, |sink, b| {
+                    scour_archive::read_tar(input, false, b, sink)
+                });
             }
             ArchiveKind::Gzip => {
                 // The decompressed stream keeps the file's name: findings in
                 // `capture.har.gz` are reported there, and a tar inside reads
                 // `dump.tar.gz!dir/file`.
-                let mut sink = Members {
-                    scanner: self,
-                    base: String::new(),
-                    depth,
-                    budget,
-                    w,
-                    report,
-                };
-                let result = scour_archive::read_gzip(input, name, &mut budget.share(), &mut sink);
-                self.archive_done(name, result, report);
+                self.members(name, String::new(), depth, budget, w, report, |sink, b| {
+                    scour_archive::read_gzip(input, name, b, sink)
+                });
             }
         }
         Ok(())
@@ -395,15 +382,41 @@ impl Scanner {
             report.skipped(name, "archive: nested deeper than --max-archive-depth");
             return;
         }
-        let mut sink = Members {
-            scanner: self,
-            base: format!("{name}!"),
+        self.members(
+            name,
+            format!("{name}!"),
             depth,
             budget,
             w,
             report,
+            |sink, b| scour_archive::read_zip(input, b, sink),
+        );
+    }
+
+    /// Reads an archive with `read`, each member an input named
+    /// `{base}{member}`, then reports how the archive as a whole went.
+    #[allow(clippy::too_many_arguments)]
+    fn members(
+        &self,
+        name: &str,
+        base: String,
+        depth: u32,
+        budget: &Budget,
+        w: &mut Worker,
+        report: &mut dyn Report,
+        read: impl FnOnce(&mut Members<'_, '_>, &mut Budget) -> Result<(), scour_archive::Error>,
+    ) {
+        let result = {
+            let mut sink = Members {
+                scanner: self,
+                base,
+                depth,
+                budget,
+                w,
+                report: &mut *report,
+            };
+            read(&mut sink, &mut budget.share())
         };
-        let result = scour_archive::read_zip(input, &mut budget.share(), &mut sink);
         self.archive_done(name, result, report);
     }
 

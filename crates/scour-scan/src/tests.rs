@@ -34,17 +34,22 @@ impl Report for Out {
 }
 
 fn scan(name: &str, bytes: &[u8]) -> Out {
-    let engine = scour_engine::EngineBuilder::new()
-        .rules(scour_rules::builtin().unwrap())
-        .build()
-        .unwrap();
-    let scanner = Scanner::new(
-        engine,
+    scan_with(
+        name,
+        bytes,
         Options {
             reveal: true,
             ..Options::default()
         },
-    );
+    )
+}
+
+fn scan_with(name: &str, bytes: &[u8], opts: Options) -> Out {
+    let engine = scour_engine::EngineBuilder::new()
+        .rules(scour_rules::builtin().unwrap())
+        .build()
+        .unwrap();
+    let scanner = Scanner::new(engine, opts);
     let mut out = Out::default();
     scanner.scan_bytes(name, bytes, &mut scanner.worker(), &mut out);
     out
@@ -385,19 +390,14 @@ mod archives {
     #[test]
     fn archives_can_be_turned_off() {
         let z = zip(&[("a.log", format!("SSWS {OKTA}").as_bytes())]);
-        let engine = scour_engine::EngineBuilder::new()
-            .rules(scour_rules::builtin().unwrap())
-            .build()
-            .unwrap();
-        let scanner = Scanner::new(
-            engine,
+        let out = scan_with(
+            "a.zip",
+            &z,
             Options {
                 archives: false,
                 ..Options::default()
             },
         );
-        let mut out = Out::default();
-        scanner.scan_bytes("a.zip", &z, &mut scanner.worker(), &mut out);
         assert_eq!(out.skipped, [("a.zip".to_string(), "binary".to_string())]);
     }
 
