@@ -54,7 +54,7 @@ pub fn params<'a>(s: &'a str, form: bool) -> impl Iterator<Item = Param<'a>> {
             return None;
         }
         let decode = |x: &'a str| -> Cow<'a, [u8]> {
-            if !x.contains('%') && !(form && x.contains('+')) {
+            if !(x.contains('%') || form && x.contains('+')) {
                 return Cow::Borrowed(x.as_bytes());
             }
             let plus = if form {

@@ -482,6 +482,7 @@ impl Scanner {
     /// One message: its header block and every leaf part are inputs of
     /// their own, named `{base}{part}`, so attachments are recognised by
     /// content (a HAR attached to a mail is walked as HAR).
+    #[allow(clippy::too_many_arguments)]
     fn eml(
         &self,
         name: &str,
