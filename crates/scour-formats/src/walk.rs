@@ -132,46 +132,32 @@ impl<'w, 'a> Walker<'w, 'a> {
     /// The origin of bytes `value` taken from string `t` (a verbatim
     /// sub-slice when possible, else decoded with `decoder`).
     fn origin_in(&self, t: &Text<'a>, value: &[u8], decoder: Option<&'static str>) -> Origin {
+        let pointer = Some(self.pointer());
+        // Where this document's byte 0 is in the outer document, if the
+        // document is a verbatim slice of it (always, at top level).
+        let base = match &self.nested {
+            None => Some(0),
+            Some(outer) => outer.base,
+        };
         let offset = (value.as_ptr() as usize)
             .checked_sub(t.value.as_ptr() as usize)
-            .filter(|&o| o + value.len() <= t.value.len());
-        let pointer = Some(self.pointer());
-        match &self.nested {
-            None => match (offset, t.escaped, decoder) {
-                (Some(o), false, None) => Origin::raw(t.span.start + o).at(pointer),
-                _ => {
-                    let mut origin = Origin {
-                        pointer,
-                        decoders: Vec::new(),
-                        base: None,
-                        anchor: t.span.start,
-                    };
-                    if t.escaped {
-                        origin.decoders.push("json-unescape");
-                    }
-                    origin.decoders.extend(decoder);
-                    origin
-                }
-            },
-            Some(outer) => {
-                let mut origin = match (outer.base, offset, t.escaped, decoder) {
-                    (Some(b), Some(o), false, None) => Origin::raw(b + t.span.start + o),
-                    _ => Origin {
-                        base: None,
-                        anchor: outer.anchor,
-                        ..outer.clone()
-                    },
-                };
-                origin.pointer = outer.pointer.clone();
-                if origin.base.is_none() {
-                    origin.decoders = outer.decoders.clone();
-                    if t.escaped {
-                        origin.decoders.push("json-unescape");
-                    }
-                    origin.decoders.extend(decoder);
-                }
-                origin
-            }
+            .filter(|&o| o + value.len() <= t.value.len() && !t.escaped && decoder.is_none());
+        if let (Some(b), Some(o)) = (base, offset) {
+            return Origin::raw(b + t.span.start + o).at(pointer);
+        }
+        let (mut decoders, anchor) = match &self.nested {
+            None => (Vec::new(), t.span.start),
+            Some(outer) => (outer.decoders.clone(), outer.anchor),
+        };
+        if t.escaped {
+            decoders.push("json-unescape");
+        }
+        decoders.extend(decoder);
+        Origin {
+            pointer,
+            decoders,
+            base: None,
+            anchor,
         }
     }
 
