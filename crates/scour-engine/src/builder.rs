@@ -4,7 +4,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{meta, util::syntax};
 use scour_rules::Rule;
 
-use crate::engine::{CompiledRule, Engine, LazyRule};
+use crate::engine::{CompiledRule, Engine, FieldIndex, LazyRule};
 use crate::{Error, ErrorKind};
 
 /// Configures and builds an [`Engine`].
@@ -74,7 +74,9 @@ impl EngineBuilder {
         let field_rules = (0..self.rules.len() as u32)
             .filter(|&i| self.rules[i as usize].field.is_some())
             .collect();
+        let field_index = FieldIndex::new(self.rules.iter().filter_map(|r| r.field.as_ref()));
         Ok(Engine {
+            field_index,
             rules: self.rules,
             compiled,
             prefilter,

@@ -18,6 +18,8 @@ pub struct Engine {
     pub(crate) overlap: usize,
     /// Indices of field rules, which [`Engine::scan_field`] applies.
     pub(crate) field_rules: Vec<u32>,
+    /// For each place, which field names any field rule may apply to.
+    pub(crate) field_index: FieldIndex,
     /// Number rules and the digit-run length each needs.
     pub(crate) digit_rules: Vec<(u32, usize)>,
     /// The shortest of those, or None without number rules.
@@ -132,6 +134,13 @@ impl Engine {
             self.confirm(haystack, rule, start, end, &report, scratch);
         }
         self.emit(haystack, scratch, sink);
+    }
+
+    /// True if some field rule may apply to a field called `name` in
+    /// `place`; false means [`Engine::scan_field`] would find nothing, so a
+    /// structure-aware reader can skip the field without preparing it.
+    pub fn field_may_apply(&self, place: Place, name: &[u8]) -> bool {
+        self.field_index.may_apply(place, name)
     }
 
     /// Applies the field rules to one named field, such as the header
@@ -337,4 +346,70 @@ fn slot<'s>(
         )
     });
     (cache, caps)
+}
+
+/// Per place: the exact names (lowercase), name fragments, and whether a
+/// rule takes every name. Exclusions are left to [`scour_rules::Field::applies`]: the
+/// index may say yes where a rule then declines, never the reverse.
+#[derive(Debug, Default)]
+pub(crate) struct FieldIndex {
+    places: Vec<(Place, PlaceIndex)>,
+}
+
+#[derive(Debug, Default)]
+struct PlaceIndex {
+    exact: std::collections::HashSet<Vec<u8>>,
+    contains: Vec<Vec<u8>>,
+    any: bool,
+}
+
+impl FieldIndex {
+    pub(crate) fn new<'r>(fields: impl Iterator<Item = &'r scour_rules::Field>) -> FieldIndex {
+        let mut index = FieldIndex::default();
+        for f in fields {
+            for &place in &f.places {
+                let at = match index.places.iter().position(|(p, _)| *p == place) {
+                    Some(i) => i,
+                    None => {
+                        index.places.push((place, PlaceIndex::default()));
+                        index.places.len() - 1
+                    }
+                };
+                let pi = &mut index.places[at].1;
+                for n in &f.names {
+                    if n == "*" {
+                        pi.any = true;
+                    } else {
+                        pi.exact.insert(n.to_ascii_lowercase().into_bytes());
+                    }
+                }
+                pi.contains.extend(
+                    f.name_contains
+                        .iter()
+                        .map(|c| c.to_ascii_lowercase().into_bytes()),
+                );
+            }
+        }
+        index
+    }
+
+    fn may_apply(&self, place: Place, name: &[u8]) -> bool {
+        let Some((_, pi)) = self.places.iter().find(|(p, _)| *p == place) else {
+            return false;
+        };
+        if pi.any {
+            return true;
+        }
+        let mut buf = [0u8; 64];
+        let Some(lower) = buf.get_mut(..name.len()) else {
+            return true;
+        };
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        pi.exact.contains(&*lower)
+            || pi
+                .contains
+                .iter()
+                .any(|c| lower.windows(c.len()).any(|w| w == &c[..]))
+    }
 }

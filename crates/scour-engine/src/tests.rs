@@ -286,3 +286,42 @@ fn field_rule_examples_are_checked() {
     let problems = check_rules(&[r]);
     assert_eq!(problems.len(), 2, "{problems:#?}");
 }
+
+#[test]
+fn field_index_never_says_no_when_a_rule_applies() {
+    use scour_rules::Place;
+    let rules = scour_rules::builtin().unwrap();
+    let e = EngineBuilder::new().rules(rules.clone()).build().unwrap();
+    let names = [
+        "Authorization",
+        "COOKIE",
+        "sid",
+        "my_app_session",
+        "x-okta-xsrftoken",
+        "client_secret",
+        "password",
+        "Full Name",
+        "lang",
+        "_ga",
+        "id",
+        "value",
+        "url",
+        "a-very-long-header-name-that-goes-beyond-sixty-four-bytes-of-length-x",
+    ];
+    for place in Place::ALL {
+        for name in names {
+            let applies = rules
+                .iter()
+                .filter_map(|r| r.field.as_ref())
+                .any(|f| f.applies(place, name.as_bytes()));
+            if applies {
+                assert!(
+                    e.field_may_apply(place, name.as_bytes()),
+                    "{place:?} {name}"
+                );
+            }
+        }
+    }
+    assert!(!e.field_may_apply(Place::Json, b"id"));
+    assert!(!e.field_may_apply(Place::Header, b"Accept"));
+}

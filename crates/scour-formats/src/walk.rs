@@ -188,6 +188,9 @@ impl<'w, 'a> Walker<'w, 'a> {
         t: &Text<'a>,
         decoder: Option<&'static str>,
     ) {
+        if !self.engine.field_may_apply(place, name.as_bytes()) {
+            return;
+        }
         let origin = self.origin_in(t, value, decoder);
         let sink = &mut *self.sink;
         self.engine.scan_field(
@@ -246,6 +249,11 @@ impl<'w, 'a> Walker<'w, 'a> {
     fn string(&mut self, t: &Text<'a>, key: Option<&'a str>) {
         self.text_hits(t);
         let bytes = t.value.as_bytes();
+        // Too short to hide an encoded secret or a URL with parameters; the
+        // text scan and the field rules have seen it already.
+        if bytes.len() < 8 {
+            return;
+        }
         if t.escaped || self.nested.as_ref().is_some_and(|o| o.base.is_none()) {
             // The text scan saw the escaped form; scan what it means.
             // Not a sub-slice of `t`, so the origin says `json-unescape`.
