@@ -135,7 +135,7 @@ fn inputs<'a>(paths: &'a [PathBuf], scan: &'a Scan) -> impl Iterator<Item = Inpu
                             // links met inside a tree are not, so a dump cannot point the
                             // scan outside itself or into a loop.
                             Ok(e) if e.file_type().is_symlink() => {
-                                scan.summary.lock().unwrap().skip("symlink");
+                                scan.skipped(&e.path().display().to_string(), "symlink");
                                 None
                             }
                             Ok(e) if e.file_type().is_dir() => None,

@@ -101,14 +101,18 @@ impl Scanner {
     /// Scans the file at `path`, naming it `name` in reports.
     pub fn scan_file(&self, path: &Path, name: &str, w: &mut Worker, report: &mut dyn Report) {
         let budget = Budget::new(self.opts.limits.clone());
+        let level = Level {
+            depth: 0,
+            budget: &budget,
+        };
         let result = File::open(path).and_then(|mut f| {
             let size = f.metadata()?.len();
             if self.opts.archives && self.is_zip_file(&mut f)? {
                 // A zip on disk is read in place, with random access.
-                self.zip(name, f, 0, &budget, w, report);
+                self.zip(name, f, level, w, report);
                 return Ok(());
             }
-            self.scan_stream(name, &mut f, Some(size), 0, &budget, w, report)
+            self.scan_stream(name, &mut f, Some(size), level, w, report)
         });
         if let Err(e) = result {
             report.error(name, e.to_string());
@@ -124,7 +128,11 @@ impl Scanner {
         report: &mut dyn Report,
     ) {
         let budget = Budget::new(self.opts.limits.clone());
-        if let Err(e) = self.scan_stream(name, rdr, None, 0, &budget, w, report) {
+        let level = Level {
+            depth: 0,
+            budget: &budget,
+        };
+        if let Err(e) = self.scan_stream(name, rdr, None, level, w, report) {
             report.error(name, e.to_string());
         }
     }
@@ -136,14 +144,12 @@ impl Scanner {
     }
 
     /// Scans one input, `depth` containers deep, dispatching on its content.
-    #[allow(clippy::too_many_arguments)]
     fn scan_stream(
         &self,
         name: &str,
         rdr: &mut dyn Read,
         size: Option<u64>,
-        depth: u32,
-        budget: &Budget,
+        level: Level<'_>,
         w: &mut Worker,
         report: &mut dyn Report,
     ) -> io::Result<()> {
@@ -155,7 +161,7 @@ impl Scanner {
         }
         if self.opts.archives {
             if let Some(kind) = scour_archive::detect(&prefix) {
-                return self.archive(name, kind, prefix, rdr, depth, budget, w, report);
+                return self.archive(name, kind, prefix, rdr, level, w, report);
             }
         }
         match sniff(&prefix) {
@@ -176,22 +182,15 @@ impl Scanner {
             }
             _ => {}
         }
-        if depth < self.opts.max_depth {
+        if level.depth < self.opts.max_depth {
             if scour_mail::looks_like_mbox(&prefix) {
-                return self.mbox(
-                    name,
-                    &mut Cursor::new(prefix).chain(rdr),
-                    depth,
-                    budget,
-                    w,
-                    report,
-                );
+                return self.mbox(name, &mut Cursor::new(prefix).chain(rdr), level, w, report);
             }
             if scour_mail::looks_like_eml(&prefix) {
                 let Some(all) = self.read_whole(name, prefix, rdr, size, w, report)? else {
                     return Ok(());
                 };
-                self.eml(name, &format!("{name}!"), &all, depth, budget, w, report);
+                self.eml(name, &format!("{name}!"), &all, level, w, report);
                 return Ok(());
             }
         }
@@ -213,7 +212,6 @@ impl Scanner {
 
     /// Reads the rest of a stream into memory if it fits the structured
     /// limit; otherwise scans it as text and returns None.
-    #[allow(clippy::too_many_arguments)]
     fn read_whole(
         &self,
         name: &str,
@@ -329,12 +327,11 @@ impl Scanner {
         kind: ArchiveKind,
         prefix: Vec<u8>,
         rdr: &mut dyn Read,
-        depth: u32,
-        budget: &Budget,
+        level: Level<'_>,
         w: &mut Worker,
         report: &mut dyn Report,
     ) -> io::Result<()> {
-        if depth >= self.opts.max_depth {
+        if level.depth >= self.opts.max_depth {
             report.skipped(name, "archive: nested deeper than --max-archive-depth");
             return Ok(());
         }
@@ -343,17 +340,17 @@ impl Scanner {
             ArchiveKind::Zip => {
                 let mut all = Vec::new();
                 input
-                    .take(budget.limits().max_member_bytes + 1)
+                    .take(level.budget.limits().max_member_bytes + 1)
                     .read_to_end(&mut all)?;
-                if all.len() as u64 > budget.limits().max_member_bytes {
+                if all.len() as u64 > level.budget.limits().max_member_bytes {
                     report.skipped(name, "archive: nested zip larger than the member limit");
                     return Ok(());
                 }
-                self.zip(name, Cursor::new(all), depth, budget, w, report);
+                self.zip(name, Cursor::new(all), level, w, report);
             }
             ArchiveKind::Tar => {
                 let base = format!("{name}!");
-                self.members(name, base, depth, budget, w, report, |sink, b| {
+                self.members(name, base, level, w, report, |sink, b| {
                     scour_archive::read_tar(input, false, b, sink)
                 });
             }
@@ -361,7 +358,7 @@ impl Scanner {
                 // The decompressed stream keeps the file's name: findings in
                 // `capture.har.gz` are reported there, and a tar inside reads
                 // `dump.tar.gz!dir/file`.
-                self.members(name, String::new(), depth, budget, w, report, |sink, b| {
+                self.members(name, String::new(), level, w, report, |sink, b| {
                     scour_archive::read_gzip(input, name, b, sink)
                 });
             }
@@ -373,35 +370,26 @@ impl Scanner {
         &self,
         name: &str,
         input: R,
-        depth: u32,
-        budget: &Budget,
+        level: Level<'_>,
         w: &mut Worker,
         report: &mut dyn Report,
     ) {
-        if depth >= self.opts.max_depth {
+        if level.depth >= self.opts.max_depth {
             report.skipped(name, "archive: nested deeper than --max-archive-depth");
             return;
         }
-        self.members(
-            name,
-            format!("{name}!"),
-            depth,
-            budget,
-            w,
-            report,
-            |sink, b| scour_archive::read_zip(input, b, sink),
-        );
+        self.members(name, format!("{name}!"), level, w, report, |sink, b| {
+            scour_archive::read_zip(input, b, sink)
+        });
     }
 
     /// Reads an archive with `read`, each member an input named
     /// `{base}{member}`, then reports how the archive as a whole went.
-    #[allow(clippy::too_many_arguments)]
     fn members(
         &self,
         name: &str,
         base: String,
-        depth: u32,
-        budget: &Budget,
+        level: Level<'_>,
         w: &mut Worker,
         report: &mut dyn Report,
         read: impl FnOnce(&mut Members<'_, '_>, &mut Budget) -> Result<(), scour_archive::Error>,
@@ -410,12 +398,11 @@ impl Scanner {
             let mut sink = Members {
                 scanner: self,
                 base,
-                depth,
-                budget,
+                level,
                 w,
                 report: &mut *report,
             };
-            read(&mut sink, &mut budget.share())
+            read(&mut sink, &mut level.budget.share())
         };
         self.archive_done(name, result, report);
     }
@@ -445,8 +432,7 @@ impl Scanner {
         &self,
         name: &str,
         rdr: &mut dyn Read,
-        depth: u32,
-        budget: &Budget,
+        level: Level<'_>,
         w: &mut Worker,
         report: &mut dyn Report,
     ) -> io::Result<()> {
@@ -465,15 +451,7 @@ impl Scanner {
                     "mail: message larger than the limit (scanned in part)",
                 );
             }
-            self.eml(
-                &label,
-                &format!("{label}/"),
-                msg.data,
-                depth,
-                budget,
-                w,
-                report,
-            );
+            self.eml(&label, &format!("{label}/"), msg.data, level, w, report);
         }
         report.scanned(name, bytes);
         Ok(())
@@ -482,14 +460,12 @@ impl Scanner {
     /// One message: its header block and every leaf part are inputs of
     /// their own, named `{base}{part}`, so attachments are recognised by
     /// content (a HAR attached to a mail is walked as HAR).
-    #[allow(clippy::too_many_arguments)]
     fn eml(
         &self,
         name: &str,
         base: &str,
         message: &[u8],
-        depth: u32,
-        budget: &Budget,
+        level: Level<'_>,
         w: &mut Worker,
         report: &mut dyn Report,
     ) {
@@ -505,8 +481,7 @@ impl Scanner {
                 &sub,
                 &mut Cursor::new(data),
                 Some(data.len() as u64),
-                depth + 1,
-                budget,
+                level.deeper(),
                 w,
                 report,
             ) {
@@ -762,8 +737,7 @@ struct Members<'a, 'w> {
     scanner: &'a Scanner,
     /// Prefix of member names: `outer.zip!`, or empty for a gzip layer.
     base: String,
-    depth: u32,
-    budget: &'a Budget,
+    level: Level<'a>,
     w: &'w mut Worker,
     report: &'w mut dyn Report,
 }
@@ -775,15 +749,9 @@ impl MemberSink for Members<'_, '_> {
         } else {
             format!("{}{name}", self.base)
         };
-        let result = self.scanner.scan_stream(
-            &sub,
-            data,
-            None,
-            self.depth + 1,
-            self.budget,
-            self.w,
-            self.report,
-        );
+        let result =
+            self.scanner
+                .scan_stream(&sub, data, None, self.level.deeper(), self.w, self.report);
         match result {
             // A limit: the archive reader reports the member as skipped.
             Err(e) if scour_archive::LimitExceeded::find(&e).is_some() => Err(e),
@@ -802,5 +770,22 @@ impl MemberSink for Members<'_, '_> {
             format!("{}{name}", self.base)
         };
         self.report.skipped(&sub, reason.as_str());
+    }
+}
+
+/// How deep inside containers an input is, and the bomb budget shared by
+/// everything inside one top-level input.
+#[derive(Clone, Copy)]
+struct Level<'b> {
+    depth: u32,
+    budget: &'b Budget,
+}
+
+impl Level<'_> {
+    fn deeper(self) -> Self {
+        Level {
+            depth: self.depth + 1,
+            ..self
+        }
     }
 }
