@@ -4,6 +4,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{meta, util::syntax};
 use scour_rules::Rule;
 
+use crate::anchor::Lead;
 use crate::engine::{CompiledRule, Engine, FieldIndex, LazyRule};
 use crate::{Error, ErrorKind};
 
@@ -31,13 +32,14 @@ impl EngineBuilder {
             return Err(Error::new("", ErrorKind::NoRules));
         }
         let mut compiled = Vec::with_capacity(self.rules.len());
+        let mut leads = Vec::with_capacity(self.rules.len());
         // One automaton pattern per distinct keyword; each maps to the rules
         // that own it, so a keyword shared by many rules is searched once.
         let mut keyword_ids: HashMap<&str, usize> = HashMap::new();
         let mut keywords: Vec<&str> = Vec::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            validate_pattern(rule)?;
+            leads.push(validate_pattern(rule)?);
             compiled.push(LazyRule::default());
             for k in &rule.keywords {
                 let id = *keyword_ids.entry(k.as_str()).or_insert_with(|| {
@@ -80,6 +82,7 @@ impl EngineBuilder {
             rules: self.rules,
             compiled,
             prefilter,
+            leads,
             owners,
             keyword_lens,
             overlap: 2 * max_window + max_keyword,
@@ -92,8 +95,9 @@ impl EngineBuilder {
 
 /// Checks a pattern's syntax and its `secret` group without compiling it:
 /// parsing is cheap, compiling all rules is not, and most rules of a scan
-/// never see a keyword hit.
-fn validate_pattern(rule: &Rule) -> Result<(), Error> {
+/// never see a keyword hit. Returns where matches start relative to keyword
+/// hits, when the pattern shows it (see [`crate::anchor`]).
+fn validate_pattern(rule: &Rule) -> Result<Option<Lead>, Error> {
     use regex_syntax::hir::HirKind;
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
@@ -104,7 +108,12 @@ fn validate_pattern(rule: &Rule) -> Result<(), Error> {
     let mut stack = vec![&hir];
     while let Some(h) = stack.pop() {
         match h.kind() {
-            HirKind::Capture(c) if c.name.as_deref() == Some("secret") => return Ok(()),
+            HirKind::Capture(c) if c.name.as_deref() == Some("secret") => {
+                let anchored = rule.field.is_none() && rule.digits.is_none();
+                return Ok(anchored
+                    .then(|| crate::anchor::lead(&hir, &rule.keywords))
+                    .flatten());
+            }
             HirKind::Capture(c) => stack.push(&c.sub),
             HirKind::Repetition(r) => stack.push(&r.sub),
             HirKind::Concat(v) | HirKind::Alternation(v) => stack.extend(v.iter()),

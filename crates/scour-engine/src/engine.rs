@@ -1,7 +1,8 @@
 use aho_corasick::AhoCorasick;
-use regex_automata::{meta, util::captures::Captures, Input};
+use regex_automata::{meta, util::captures::Captures, Anchored, Input};
 use scour_rules::{FieldDecode, Place, Rule};
 
+use crate::anchor::Lead;
 use crate::sink::{Match, Sink};
 use crate::validate;
 
@@ -12,6 +13,10 @@ pub struct Engine {
     /// Each rule's regex, compiled on first use.
     pub(crate) compiled: Vec<LazyRule>,
     pub(crate) prefilter: AhoCorasick,
+    /// For rules whose matches start just before a keyword hit, how far
+    /// before: they are confirmed by anchored searches at the hits instead
+    /// of searches over windows (see [`crate::anchor`]).
+    pub(crate) leads: Vec<Option<Lead>>,
     /// For each keyword pattern id, the rules that own it.
     pub(crate) owners: Vec<Vec<u32>>,
     pub(crate) keyword_lens: Vec<usize>,
@@ -49,6 +54,8 @@ pub struct Scratch {
     open: Vec<Option<(usize, usize)>>,
     /// Closed windows: `(rule, start, end)`.
     windows: Vec<(u32, usize, usize)>,
+    /// Keyword hits of anchored rules: `(rule, hit start, hit end)`.
+    anchors: Vec<(u32, usize, usize)>,
     /// Confirmed matches of the current scan, before ordering and dedup.
     found: Vec<Found>,
     /// Decoded field values (Basic credentials).
@@ -85,6 +92,7 @@ impl Engine {
             slots: (0..self.rules.len()).map(|_| None).collect(),
             open: vec![None; self.rules.len()],
             windows: Vec::new(),
+            anchors: Vec::new(),
             found: Vec::new(),
             decoded: Vec::new(),
         }
@@ -133,6 +141,7 @@ impl Engine {
             let (rule, start, end) = scratch.windows[wi];
             self.confirm(haystack, rule, start, end, &report, scratch);
         }
+        self.confirm_anchored(haystack, &report, scratch);
         self.emit(haystack, scratch, sink);
     }
 
@@ -203,12 +212,17 @@ impl Engine {
     /// Stage one: keyword hits become per-rule windows, merged as they come.
     fn collect_windows(&self, haystack: &[u8], scratch: &mut Scratch) {
         scratch.windows.clear();
+        scratch.anchors.clear();
         scratch.open.iter_mut().for_each(|w| *w = None);
         for hit in self.prefilter.find_overlapping_iter(haystack) {
             let kw = hit.pattern().as_usize();
             debug_assert_eq!(hit.end() - hit.start(), self.keyword_lens[kw]);
             for &r in &self.owners[kw] {
-                self.open_window(scratch, r, hit.start(), hit.end(), haystack.len());
+                if self.leads[r as usize].is_some() {
+                    scratch.anchors.push((r, hit.start(), hit.end()));
+                } else {
+                    self.open_window(scratch, r, hit.start(), hit.end(), haystack.len());
+                }
             }
         }
         if let Some(min) = self.min_digits {
@@ -276,6 +290,64 @@ impl Engine {
                     secret: (secret.start, secret.end),
                     whole: (whole.start(), whole.end()),
                 });
+            }
+        }
+    }
+
+    /// Stage two for anchored rules: at each keyword hit, try the regex
+    /// anchored at the few positions a match may start (the rule's lead).
+    /// Hits are taken per rule in order, and a hit inside the previous match
+    /// of the same rule is skipped, so the matches are the same
+    /// non-overlapping ones a window search finds.
+    fn confirm_anchored(
+        &self,
+        haystack: &[u8],
+        report: &std::ops::Range<usize>,
+        scratch: &mut Scratch,
+    ) {
+        scratch.anchors.sort_unstable();
+        let mut last: Option<(u32, usize)> = None; // (rule, end of its last match)
+        for ai in 0..scratch.anchors.len() {
+            let (rule, kw_start, kw_end) = scratch.anchors[ai];
+            let r = rule as usize;
+            let lead = self.leads[r].expect("anchored rule");
+            let end = (kw_end + self.rules[r].window).min(haystack.len());
+            let done = match last {
+                Some((lr, e)) if lr == rule => e,
+                _ => 0,
+            };
+            let compiled = self.compiled(r);
+            // Earliest start first, as a leftmost search would find it.
+            for back in (lead.min..=lead.max).rev() {
+                let Some(start) = kw_start.checked_sub(back) else {
+                    continue;
+                };
+                if start < done {
+                    continue;
+                }
+                let (cache, caps) = slot(&mut scratch.slots, r, compiled);
+                let input = Input::new(haystack)
+                    .range(start..end)
+                    .anchored(Anchored::Yes);
+                compiled.regex.search_captures_with(cache, &input, caps);
+                let Some(whole) = caps.get_match() else {
+                    continue;
+                };
+                last = Some((rule, whole.end().max(whole.start() + 1)));
+                if let Some(secret) = caps.get_group(compiled.secret_group) {
+                    let value = &haystack[secret.start..secret.end];
+                    if !secret.is_empty()
+                        && report.contains(&secret.start)
+                        && validate::passes(&self.rules[r].validate, value)
+                    {
+                        scratch.found.push(Found {
+                            rule,
+                            secret: (secret.start, secret.end),
+                            whole: (whole.start(), whole.end()),
+                        });
+                    }
+                }
+                break;
             }
         }
     }

@@ -31,6 +31,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod anchor;
 mod builder;
 mod check;
 mod digits;
