@@ -14,6 +14,9 @@ pub struct Chunk<'a> {
     pub report: Range<usize>,
     /// True for the last chunk of the stream.
     pub last: bool,
+    /// With [`Chunker::align_to_lines`]: the reported part starts inside a
+    /// line that began in an earlier chunk (a line longer than a chunk).
+    pub mid_line: bool,
 }
 
 /// Splits a stream into overlapping chunks, reusing one buffer.
@@ -25,6 +28,7 @@ pub struct Chunker {
     buf: Vec<u8>,
     chunk_size: usize,
     overlap: usize,
+    lines: bool,
 }
 
 impl Chunker {
@@ -35,7 +39,18 @@ impl Chunker {
             buf: Vec::new(),
             chunk_size: chunk_size.max(1),
             overlap,
+            lines: false,
         }
+    }
+
+    /// Ends each reported part (but the last) after a newline, so that
+    /// record-per-line formats (JSON Lines) get whole records. A chunk
+    /// without any newline is reported as it is, and the next one says it
+    /// starts mid-line. The bytes read past a reported part stay buffered
+    /// for the next chunk, so memory is bounded as before.
+    pub fn align_to_lines(mut self) -> Chunker {
+        self.lines = true;
+        self
     }
 
     /// Reads `rdr` to the end, calling `f` for each chunk in order. Stops
@@ -51,6 +66,7 @@ impl Chunker {
         let mut offset = 0u64; // stream offset of buf[0]
         let mut report_start = 0usize;
         let mut total = 0u64;
+        let mut mid_line = false;
         loop {
             // Fill until `report_start + want` bytes or end of stream.
             // `read_to_end` on a `take` reads into spare capacity without
@@ -67,16 +83,27 @@ impl Chunker {
             }
             total += (self.buf.len() - before) as u64;
             let eof = self.buf.len() < target;
-            let report_end = if eof {
+            let mut report_end = if eof {
                 self.buf.len()
             } else {
                 self.buf.len() - self.overlap
             };
+            let starts_mid_line = mid_line;
+            if self.lines && !eof {
+                match memchr::memrchr(b'\n', &self.buf[report_start..report_end]) {
+                    Some(nl) => {
+                        report_end = report_start + nl + 1;
+                        mid_line = false;
+                    }
+                    None => mid_line = true,
+                }
+            }
             let chunk = Chunk {
                 data: &self.buf,
                 offset,
                 report: report_start..report_end,
                 last: eof,
+                mid_line: starts_mid_line,
             };
             if !f(chunk) || eof {
                 return Ok(total);
@@ -163,6 +190,42 @@ mod tests {
                 assert_eq!(bytes.len() - report.end, 100);
             }
         }
+    }
+
+    #[test]
+    fn line_aligned_chunks_report_whole_lines() {
+        let mut data = Vec::new();
+        for i in 0..2000u32 {
+            // Lines of varying length, one longer than a chunk.
+            let len = if i == 700 {
+                2500
+            } else {
+                (i * 37 % 90) as usize
+            };
+            data.extend(std::iter::repeat(b'a' + (i % 26) as u8).take(len));
+            data.push(b'\n');
+        }
+        data.extend_from_slice(b"no newline at the end");
+        let mut next = 0u64;
+        let mut mids = 0;
+        let mut c = Chunker::new(1000, 64).align_to_lines();
+        c.for_each(Trickle(&data, 333), |ch| {
+            assert_eq!(ch.offset + ch.report.start as u64, next, "gap or overlap");
+            next = ch.offset + ch.report.end as u64;
+            let part = &ch.data[ch.report.clone()];
+            let ends_line = part.last() == Some(&b'\n');
+            // Whole lines, unless no line end fits (the long line).
+            assert!(ch.last || ends_line || !part.contains(&b'\n'));
+            let at = (ch.offset + ch.report.start as u64) as usize;
+            let starts_line = at == 0 || data[at - 1] == b'\n';
+            assert_eq!(ch.mid_line, !starts_line);
+            mids += ch.mid_line as usize;
+            true
+        })
+        .unwrap();
+        assert_eq!(next, data.len() as u64);
+        assert!(mids >= 2, "the long line spans chunks");
+        assert!(c.buf.capacity() <= 2 * (1000 + 2 * 64 + 1000));
     }
 
     #[test]

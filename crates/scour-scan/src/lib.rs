@@ -38,6 +38,7 @@
 
 mod collect;
 mod scanner;
+mod stream;
 
 pub use scanner::{Options, Report, Scanner, Worker};
 

@@ -69,20 +69,26 @@ pub trait Report {
 
 /// A compiled engine plus options: immutable, shared by all threads.
 pub struct Scanner {
-    engine: Engine,
-    opts: Options,
+    pub(crate) engine: Engine,
+    pub(crate) opts: Options,
+    /// Scratch for pieces of one input scanned on other threads.
+    pub(crate) pool: crate::stream::ScratchPool,
 }
 
 /// Per-thread scratch space, reused from input to input.
 pub struct Worker {
-    scratch: Scratch,
-    chunker: Chunker,
+    pub(crate) scratch: Scratch,
+    pub(crate) chunker: Chunker,
 }
 
 impl Scanner {
     /// A scanner running `engine` with `opts`.
     pub fn new(engine: Engine, opts: Options) -> Scanner {
-        Scanner { engine, opts }
+        Scanner {
+            engine,
+            opts,
+            pool: Default::default(),
+        }
     }
 
     /// The engine (for its rules).
@@ -199,6 +205,12 @@ impl Scanner {
             body.iter().find(|b| !b.is_ascii_whitespace()),
             Some(b'{' | b'[')
         );
+        if json_like && !is_csv(name) && is_json_lines(name, body) {
+            let rdr = &mut Cursor::new(prefix).chain(rdr);
+            let bytes = self.json_lines_stream(name, rdr, w, report)?;
+            report.scanned(name, bytes);
+            return Ok(());
+        }
         if json_like || is_csv(name) {
             let Some(all) = self.read_whole(name, prefix, rdr, size, w, report)? else {
                 return Ok(());
@@ -257,7 +269,7 @@ impl Scanner {
         let mut as_text = true;
         if matches!(first, Some(b'{' | b'[')) {
             if is_json_lines(name, body) {
-                self.json_lines(name, body, shift, w, &mut pending, report);
+                self.json_lines(name, body, shift, &mut w.scratch, &mut pending, report);
                 as_text = false;
             } else {
                 let mut sink = |h: &Hit<'_>| pending.push(h, name, shift, self.opts.reveal);
@@ -296,7 +308,7 @@ impl Scanner {
             }
         }
         if as_text {
-            self.text_whole(name, body, shift, w, &mut pending);
+            self.text_whole(name, body, shift, &mut w.scratch, &mut pending);
             if is_csv(name) {
                 self.csv_columns(name, body, shift, w, &mut pending);
             }
@@ -500,7 +512,7 @@ impl Scanner {
     /// Bytes in memory scanned as text, whatever they look like.
     fn plain(&self, name: &str, bytes: &[u8], w: &mut Worker, report: &mut dyn Report) {
         let mut pending = Pending::default();
-        self.text_whole(name, bytes, 0, w, &mut pending);
+        self.text_whole(name, bytes, 0, &mut w.scratch, &mut pending);
         let mut collector = Collector::default();
         pending.place(bytes, 0, &mut LineCounter::new(), &mut collector);
         self.finish(name, bytes.len() as u64, collector, report);
@@ -515,74 +527,29 @@ impl Scanner {
     }
 
     /// Text held whole: the engine, then nested decoding.
-    fn text_whole(
+    pub(crate) fn text_whole(
         &self,
         name: &str,
         body: &[u8],
         shift: u64,
-        w: &mut Worker,
+        scratch: &mut Scratch,
         pending: &mut Pending,
     ) {
         let origin = Origin::raw(0);
         let reveal = self.opts.reveal;
-        self.engine
-            .scan(body, &mut w.scratch, &mut |m: &Match<'_>| {
-                pending.push(&Hit::new(m, &origin), name, shift, reveal);
-                true
-            });
+        self.engine.scan(body, scratch, &mut |m: &Match<'_>| {
+            pending.push(&Hit::new(m, &origin), name, shift, reveal);
+            true
+        });
         scan_decoded(
             &self.engine,
-            &mut w.scratch,
+            scratch,
             &self.opts.decode,
             body,
             &origin,
             0,
             &mut |h: &Hit<'_>| pending.push(h, name, shift, reveal),
         );
-    }
-
-    /// One JSON document per line; lines that do not parse are scanned as text.
-    fn json_lines(
-        &self,
-        name: &str,
-        body: &[u8],
-        shift: u64,
-        w: &mut Worker,
-        pending: &mut Pending,
-        report: &mut dyn Report,
-    ) {
-        let mut start = 0;
-        let mut bad = 0u64;
-        let mut first_bad = None;
-        for (i, line) in body.split(|&b| b == b'\n').enumerate() {
-            let line_shift = shift + start as u64;
-            start += line.len() + 1;
-            let trimmed = line.trim_ascii();
-            if trimmed.is_empty() {
-                continue;
-            }
-            let mut sink = |h: &Hit<'_>| pending.push(h, name, line_shift, self.opts.reveal);
-            let parsed = trimmed.first() == Some(&b'{')
-                && scan_json(
-                    &self.engine,
-                    &mut w.scratch,
-                    &self.opts.decode,
-                    line,
-                    &mut sink,
-                )
-                .is_ok();
-            if !parsed {
-                bad += 1;
-                first_bad.get_or_insert(i + 1);
-                self.text_whole(name, line, line_shift, w, pending);
-            }
-        }
-        // Logs that merely start with a JSON line are JSON Lines only by
-        // shape; their other lines are text, not damage.
-        let named = matches!(extension(name).as_str(), "jsonl" | "ndjson" | "jsonlines");
-        if let Some(line) = first_bad.filter(|_| named) {
-            report.warning(name, format!("{bad} JSON Lines record(s) did not parse (first on line {line}): scanned as text"));
-        }
     }
 
     /// CSV cells by column header; cells are verbatim when unquoted.
@@ -640,61 +607,13 @@ impl Scanner {
             }
         }
     }
-
-    /// A text stream, in bounded chunks. Returns the bytes read.
-    fn text(
-        &self,
-        name: &str,
-        rdr: &mut dyn Read,
-        w: &mut Worker,
-        report: &mut dyn Report,
-    ) -> io::Result<u64> {
-        let Worker { scratch, chunker } = w;
-        let mut lines = LineCounter::new();
-        let mut collector = Collector::default();
-        let mut pending = Pending::default();
-        let reveal = self.opts.reveal;
-        let bytes = chunker.for_each(rdr, |chunk| {
-            let (data, off, report_range) = (chunk.data, chunk.offset, chunk.report.clone());
-            let origin = Origin::raw(0);
-            self.engine
-                .scan_reporting(data, report_range.clone(), scratch, &mut |m: &Match<'_>| {
-                    pending.push(&Hit::new(m, &origin), name, off, reveal);
-                    true
-                });
-            // Encoded runs starting in this chunk's reported part; a run
-            // starting later belongs to the next chunk.
-            let tail = Origin::raw(report_range.start);
-            scan_decoded(
-                &self.engine,
-                scratch,
-                &self.opts.decode,
-                &data[report_range.start..],
-                &tail,
-                0,
-                &mut |h: &Hit<'_>| {
-                    if h.anchor() < report_range.end {
-                        pending.push(h, name, off, reveal);
-                    }
-                },
-            );
-            pending.place(data, off, &mut lines, &mut collector);
-            lines.advance(data, off, off + report_range.end as u64);
-            true
-        })?;
-        let findings = collector.into_findings();
-        if !findings.is_empty() {
-            report.findings(name, findings);
-        }
-        Ok(bytes)
-    }
 }
 
 fn strip_bom(b: &[u8]) -> &[u8] {
     b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
 }
 
-fn extension(name: &str) -> String {
+pub(crate) fn extension(name: &str) -> String {
     let base = name.rsplit(['/', '\\', '!']).next().unwrap_or(name);
     base.rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
