@@ -36,9 +36,11 @@
 
 mod finding;
 mod json;
+mod merge;
 mod pretty;
 mod sarif;
 mod summary;
+pub mod time;
 #[cfg(test)]
 mod test_util;
 
@@ -47,6 +49,7 @@ use std::io::Write;
 pub use finding::{
     category_str, confidence_str, fingerprint, mask, severity_str, Finding, Location,
 };
+pub use merge::Liveness;
 pub use summary::{FileError, Summary};
 
 /// An output format.

@@ -96,8 +96,16 @@ impl Printer for PrettyPrinter {
             if !f.decoders.is_empty() {
                 writeln!(self.out, "    decoded: {}", f.decoders.join(" > "))?;
             }
-            if f.locations.len() > 1 {
-                writeln!(self.out, "    {} places in this file", f.locations.len())?;
+            if f.occurrences > 1 {
+                let files = distinct_paths(f);
+                if files > 1 {
+                    writeln!(self.out, "    {} places in {files} files", f.occurrences)?;
+                } else {
+                    writeln!(self.out, "    {} places in this file", f.occurrences)?;
+                }
+            }
+            if let (Some(l), Some(exp)) = (f.liveness, &f.expires_at) {
+                writeln!(self.out, "    {} (expires {exp})", l.as_str())?;
             }
             if let Some(secret) = &f.secret {
                 writeln!(self.out, "    secret: {}", escape_controls(secret))?;
@@ -109,6 +117,13 @@ impl Printer for PrettyPrinter {
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+fn distinct_paths(f: &Finding) -> usize {
+    let mut paths: Vec<&str> = f.locations.iter().map(|l| l.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths.len()
 }
 
 fn digits(n: u64) -> usize {

@@ -38,7 +38,9 @@
 
 mod collect;
 mod scanner;
+mod validity;
 
+pub use collect::ALLOW_MARKER;
 pub use scanner::{Options, Report, Scanner, Worker};
 
 #[cfg(test)]
