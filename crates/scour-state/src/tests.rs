@@ -1,0 +1,55 @@
+use std::collections::HashSet;
+
+use scour_report::Finding;
+
+use super::*;
+
+fn finding(path: &str, secret: &[u8]) -> Finding {
+    let rules = scour_rules::builtin().unwrap();
+    let rule = rules.iter().find(|r| r.id == "okta.api-token").unwrap();
+    Finding::new(rule, path, 3, 1, 0, secret.len() as u64, secret, false)
+}
+
+#[test]
+fn baseline_round_trip_ignores_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.json");
+    let a = finding("a.txt", b"00FAKEfake0123456789FAKEfake0123456789abXy");
+    Baseline::write(&file, std::slice::from_ref(&a)).unwrap();
+    let b = Baseline::read(&file).unwrap();
+    let mut moved = a.clone();
+    moved.path = "elsewhere/b.txt".into();
+    moved.line = 99;
+    assert!(b.contains(&moved));
+    assert!(!b.contains(&finding("a.txt", b"00FAKEfake0123456789FAKEfake0123456789zzzz")));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains("00FAKEfake0123456789FAKEfake0123456789abXy"));
+    std::fs::write(&file, "{}").unwrap();
+    assert!(Baseline::read(&file).unwrap_err().to_string().contains("not a scour baseline"));
+}
+
+#[test]
+fn state_survives_reopen_and_moves_findings_to_aliases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let meta = FileMeta { size: 10, mtime_ns: 5 };
+    let mut f = finding("a.zip!inner.txt", b"00FAKEfake0123456789FAKEfake0123456789abXy");
+    f.merge(f.clone());
+    {
+        let mut db = StateDb::open(&path).unwrap();
+        db.record_scan("a.zip", meta, "h", &[f.clone()]).unwrap();
+        db.record_alias("b.zip", meta, "h").unwrap();
+    }
+    let db = StateDb::open(&path).unwrap();
+    assert_eq!(db.known("a.zip", meta, || unreachable!()).unwrap().0, Known::Unchanged);
+    let changed = FileMeta { size: 11, mtime_ns: 5 };
+    assert_eq!(db.known("a.zip", changed, || Ok("h2".into())).unwrap().0, Known::New);
+    let all = db.findings(None).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0], f);
+    assert_eq!(all[1].path, "b.zip!inner.txt");
+    assert_eq!(all[1].locations[0].path, "b.zip!inner.txt");
+    let only: HashSet<String> = ["b.zip".to_string()].into();
+    assert_eq!(db.findings(Some(&only)).unwrap().len(), 1);
+    assert_eq!(db.totals().unwrap(), (2, 10));
+}
