@@ -132,6 +132,9 @@ mod tests {
     #[test]
     fn bad_patterns_are_errors_naming_them() {
         let e = Allowlist::new("c.toml", &[], &[], &s(&["("]), &[]).unwrap_err();
-        assert!(e.to_string().starts_with("c.toml: secret regex \"(\""), "{e}");
+        assert!(
+            e.to_string().starts_with("c.toml: secret regex \"(\""),
+            "{e}"
+        );
     }
 }

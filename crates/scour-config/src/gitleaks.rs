@@ -84,7 +84,11 @@ pub fn import(file: &str, text: &str) -> Result<Import, Error> {
     for r in parsed.rules {
         let id = format!("gitleaks.{}", sanitize(&r.id));
         let Some(regex) = &r.regex else {
-            let why = if r.path.is_some() { "a path-only rule" } else { "no regex" };
+            let why = if r.path.is_some() {
+                "a path-only rule"
+            } else {
+                "no regex"
+            };
             out.skipped.push(format!("{}: {why}; skipped", r.id));
             continue;
         };
@@ -99,14 +103,21 @@ pub fn import(file: &str, text: &str) -> Result<Import, Error> {
         let pattern = with_secret_group(regex, r.secret_group.unwrap_or(0)).ok_or_else(|| {
             Error::new(
                 file,
-                ErrorKind::Invalid(format!("rule {}: no capture group {:?}", r.id, r.secret_group)),
+                ErrorKind::Invalid(format!(
+                    "rule {}: no capture group {:?}",
+                    r.id, r.secret_group
+                )),
             )
         })?;
         for a in r.allowlist.iter().chain(&r.allowlists) {
             out.allowlists.push(allowlist(file, a, Some(&id))?);
         }
         out.rules.push(Rule {
-            name: if r.description.is_empty() { r.id.clone() } else { r.description.clone() },
+            name: if r.description.is_empty() {
+                r.id.clone()
+            } else {
+                r.description.clone()
+            },
             description: format!("Imported from gitleaks rule `{}` in {file}.", r.id),
             id,
             category: Category::Secret,
@@ -199,8 +210,14 @@ mod tests {
             with_secret_group(r"(?i)x\(([a-z]+)\)(\d+)", 2).unwrap(),
             r"(?i)x\(([a-z]+)\)(?P<secret>\d+)"
         );
-        assert_eq!(with_secret_group("[(]abc", 0).unwrap(), "(?P<secret>[(]abc)");
-        assert_eq!(with_secret_group("(?:a)(?P<k>b)", 1).unwrap(), "(?:a)(?P<secret>b)");
+        assert_eq!(
+            with_secret_group("[(]abc", 0).unwrap(),
+            "(?P<secret>[(]abc)"
+        );
+        assert_eq!(
+            with_secret_group("(?:a)(?P<k>b)", 1).unwrap(),
+            "(?:a)(?P<secret>b)"
+        );
         assert_eq!(with_secret_group("(a)", 3), None);
     }
 

@@ -138,7 +138,8 @@ impl Config {
     /// Loads `path`.
     pub fn load(path: &Path) -> Result<Config, Error> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::new(&file, ErrorKind::Io(e)))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::new(&file, ErrorKind::Io(e)))?;
         let mut c = Config::parse(&file, &text)?;
         c.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(c)
@@ -216,10 +217,11 @@ impl Config {
         if rules.iter().any(|r| r.id == id) {
             return Ok(());
         }
-        Err(
-            Error::new(&self.file, ErrorKind::Invalid(format!("unknown rule id {id:?}")))
-                .at(line_of(&self.text, &format!("\"{id}\"")), Some(key.into())),
+        Err(Error::new(
+            &self.file,
+            ErrorKind::Invalid(format!("unknown rule id {id:?}")),
         )
+        .at(line_of(&self.text, &format!("\"{id}\"")), Some(key.into())))
     }
 }
 
@@ -231,7 +233,8 @@ fn load_rule_file(path: &Path, set: &mut RuleSet) -> Result<(), Error> {
         let got = gitleaks::import(&file, &text)?;
         set.rules.extend(got.rules);
         set.allowlists.extend(got.allowlists);
-        set.notes.extend(got.skipped.into_iter().map(|s| format!("{file}: {s}")));
+        set.notes
+            .extend(got.skipped.into_iter().map(|s| format!("{file}: {s}")));
     } else {
         let rules = scour_rules::parse(&file, &text)
             .map_err(|e| Error::new(&file, ErrorKind::Invalid(e.to_string())))?;
@@ -242,7 +245,8 @@ fn load_rule_file(path: &Path, set: &mut RuleSet) -> Result<(), Error> {
 
 /// The 1-based line of the first occurrence of `needle`.
 fn line_of(text: &str, needle: &str) -> Option<usize> {
-    text.find(needle).map(|i| text[..i].matches('\n').count() + 1)
+    text.find(needle)
+        .map(|i| text[..i].matches('\n').count() + 1)
 }
 
 #[cfg(test)]

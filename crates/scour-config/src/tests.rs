@@ -15,11 +15,18 @@ fn default_file_parses_and_changes_nothing() {
 
 #[test]
 fn errors_name_file_line_and_key() {
-    let e = Config::parse("c.toml", "[rules]\ndisable = []\n[archives]\n\nmax_ratio = -1\n")
-        .unwrap_err();
+    let e = Config::parse(
+        "c.toml",
+        "[rules]\ndisable = []\n[archives]\n\nmax_ratio = -1\n",
+    )
+    .unwrap_err();
     assert_eq!(e.line(), Some(5));
     assert_eq!(e.key(), Some("archives.max_ratio"));
-    assert!(e.to_string().starts_with("c.toml:5: key `archives.max_ratio`: "), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("c.toml:5: key `archives.max_ratio`: "),
+        "{e}"
+    );
 
     let e = Config::parse("c.toml", "[allowlist]\npathz = []\n").unwrap_err();
     assert_eq!((e.line(), e.key()), (Some(2), Some("allowlist.pathz")));
@@ -35,10 +42,20 @@ fn errors_name_file_line_and_key() {
 
 #[test]
 fn entropy_thresholds_apply() {
-    let c = Config::parse("c", "[entropy]\ndefault = 5.5\nrules = { \"generic.credential-assignment\" = 1.5 }\n")
-        .unwrap();
+    let c = Config::parse(
+        "c",
+        "[entropy]\ndefault = 5.5\nrules = { \"generic.credential-assignment\" = 1.5 }\n",
+    )
+    .unwrap();
     let set = c.ruleset(builtin(), &[]).unwrap();
-    let get = |id: &str| set.rules.iter().find(|r| r.id == id).unwrap().validate.min_entropy;
+    let get = |id: &str| {
+        set.rules
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .validate
+            .min_entropy
+    };
     assert_eq!(get("generic.credential-assignment"), Some(1.5));
     let with_entropy = set
         .rules
@@ -50,7 +67,7 @@ fn entropy_thresholds_apply() {
         .rules
         .iter()
         .filter(|r| r.id != "generic.credential-assignment")
-        .all(|r| r.validate.min_entropy.is_none_or(|m| m == 5.5)));
+        .all(|r| r.validate.min_entropy.map_or(true, |m| m == 5.5)));
 }
 
 #[test]

@@ -40,9 +40,9 @@ mod merge;
 mod pretty;
 mod sarif;
 mod summary;
-pub mod time;
 #[cfg(test)]
 mod test_util;
+pub mod time;
 
 use std::io::Write;
 

@@ -157,6 +157,8 @@ mod tests {
         assert_eq!(parts.len(), 2);
         assert_eq!((parts[0].path.as_str(), parts[0].line), ("a.txt", 1));
         assert_eq!((parts[1].path.as_str(), parts[1].line), ("b.txt", 7));
-        assert!(parts.iter().all(|p| p.occurrences == 1 && p.locations.is_empty()));
+        assert!(parts
+            .iter()
+            .all(|p| p.occurrences == 1 && p.locations.is_empty()));
     }
 }

@@ -28,7 +28,15 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 fn valid(m: u32, d: u32, hh: u32, mm: u32, ss: u32) -> bool {
@@ -72,11 +80,7 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
             sign * (i64::from(num(oh)?) * 3600 + i64::from(num(om)?) * 60)
         }
     };
-    Some(
-        days_from_civil(y, m, d) * 86_400
-            + i64::from(hh * 3600 + mm * 60 + ss)
-            - offset,
-    )
+    Some(days_from_civil(y, m, d) * 86_400 + i64::from(hh * 3600 + mm * 60 + ss) - offset)
 }
 
 /// Formats Unix seconds as RFC 3339 in UTC: `2024-05-01T12:00:00Z`.
@@ -140,7 +144,10 @@ mod tests {
     fn rfc3339_round_trip_and_offsets() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339("2000-03-01T00:00:00Z"), Some(951_868_800));
-        assert_eq!(parse_rfc3339("2023-10-20T14:05:09.123+02:00"), Some(1_697_803_509));
+        assert_eq!(
+            parse_rfc3339("2023-10-20T14:05:09.123+02:00"),
+            Some(1_697_803_509)
+        );
         assert_eq!(parse_rfc3339("2023-10-20 12:05:09"), Some(1_697_803_509));
         assert_eq!(parse_rfc3339("2023-10-20"), Some(1_697_760_000));
         assert_eq!(format_rfc3339(1_697_803_509), "2023-10-20T12:05:09Z");

@@ -35,7 +35,10 @@ pub(crate) fn annotate(f: &mut Finding, secret: &[u8], origin: &Origin) {
 fn cookie_expiry(attrs: &str, captured: Option<i64>) -> Option<i64> {
     let mut expires = None;
     let mut max_age = None;
-    for attr in attrs.split(';').skip(usize::from(!attrs.starts_with("Expires="))) {
+    for attr in attrs
+        .split(';')
+        .skip(usize::from(!attrs.starts_with("Expires=")))
+    {
         let (k, v) = attr.split_once('=').unwrap_or((attr, ""));
         let (k, v) = (k.trim(), v.trim());
         if k.eq_ignore_ascii_case("max-age") {
@@ -58,7 +61,10 @@ mod tests {
     fn cookie_attributes() {
         let at = parse_rfc3339("2024-01-01T00:00:00Z");
         assert_eq!(
-            cookie_expiry("sid=x; Path=/; Max-Age=3600; Expires=Sun, 06 Nov 1994 08:49:37 GMT", at),
+            cookie_expiry(
+                "sid=x; Path=/; Max-Age=3600; Expires=Sun, 06 Nov 1994 08:49:37 GMT",
+                at
+            ),
             at.map(|t| t + 3600)
         );
         assert_eq!(

@@ -48,7 +48,8 @@ impl Baseline {
 
     /// True if the baseline holds `f`'s rule and fingerprint.
     pub fn contains(&self, f: &Finding) -> bool {
-        self.known.contains(&(f.rule.clone(), f.fingerprint.clone()))
+        self.known
+            .contains(&(f.rule.clone(), f.fingerprint.clone()))
     }
 
     /// How many findings it holds.
@@ -67,7 +68,10 @@ impl Baseline {
         let file: File = serde_json::from_slice(&text)
             .map_err(|e| Error::format(path, format!("not a scour baseline: {e}")))?;
         if file.version != 1 {
-            return Err(Error::format(path, format!("unknown version {}", file.version)));
+            return Err(Error::format(
+                path,
+                format!("unknown version {}", file.version),
+            ));
         }
         Ok(Baseline {
             known: file

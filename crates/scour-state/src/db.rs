@@ -80,18 +80,6 @@ pub fn content_hash(path: &Path) -> io::Result<String> {
     Ok(format!("{:032x}", h.digest128()))
 }
 
-/// What the state knows about a file about to be scanned.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Known {
-    /// Scanned before with the same size and modification time.
-    Unchanged,
-    /// Not recorded (or changed), but its content was scanned under
-    /// another path.
-    SameContent,
-    /// Needs scanning.
-    New,
-}
-
 /// Scan state in one SQLite file.
 pub struct StateDb {
     conn: Connection,
@@ -117,14 +105,9 @@ impl StateDb {
         Error::db(Path::new(&self.path), e)
     }
 
-    /// Whether `path` with `meta` needs scanning; `hash` is its content
-    /// hash, asked for only when the path alone does not settle it.
-    pub fn known(
-        &self,
-        path: &str,
-        meta: FileMeta,
-        hash: impl FnOnce() -> io::Result<String>,
-    ) -> Result<(Known, Option<String>), Error> {
+    /// True if `path` was recorded with the same size and modification
+    /// time, so its findings are already stored.
+    pub fn unchanged(&self, path: &str, meta: FileMeta) -> Result<bool, Error> {
         let row: Option<(i64, i64)> = self
             .conn
             .query_row(
@@ -134,17 +117,19 @@ impl StateDb {
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        if row == Some((meta.size as i64, meta.mtime_ns)) {
-            return Ok((Known::Unchanged, None));
-        }
-        let hash = hash().map_err(|e| Error::io(Path::new(path), e))?;
+        Ok(row == Some((meta.size as i64, meta.mtime_ns)))
+    }
+
+    /// True if content with `hash` was scanned (under any path).
+    pub fn content_seen(&self, hash: &str) -> Result<bool, Error> {
         let seen: Option<i64> = self
             .conn
-            .query_row("SELECT 1 FROM contents WHERE hash = ?1", [&hash], |r| r.get(0))
+            .query_row("SELECT 1 FROM contents WHERE hash = ?1", [hash], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| self.err(e))?;
-        let known = if seen.is_some() { Known::SameContent } else { Known::New };
-        Ok((known, Some(hash)))
+        Ok(seen.is_some())
     }
 
     /// Records that `path` (with `meta`) holds content `hash`, already
@@ -182,7 +167,9 @@ impl StateDb {
                 .map_err(|e| self.err(e))?;
             for f in findings {
                 let json = serde_json::to_string(f).expect("a finding serializes");
-                insert.execute(params![hash, json]).map_err(|e| Error::db(Path::new(&self.path), e))?;
+                insert
+                    .execute(params![hash, json])
+                    .map_err(|e| Error::db(Path::new(&self.path), e))?;
             }
         }
         self.put_file(path, meta, hash)?;
@@ -252,7 +239,13 @@ impl StateDb {
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {

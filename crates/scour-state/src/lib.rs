@@ -9,17 +9,17 @@
 //! are scanned once.
 //!
 //! ```
-//! use scour_state::{Baseline, FileMeta, Known, StateDb};
+//! use scour_state::{Baseline, FileMeta, StateDb};
 //!
 //! let dir = tempfile::tempdir().unwrap();
 //! let mut db = StateDb::open(&dir.path().join("state.db")).unwrap();
 //! let meta = FileMeta { size: 3, mtime_ns: 1 };
-//! let (known, hash) = db.known("a.txt", meta, || Ok("h1".into())).unwrap();
-//! assert_eq!(known, Known::New);
-//! db.record_scan("a.txt", meta, &hash.unwrap(), &[]).unwrap();
-//! assert_eq!(db.known("a.txt", meta, || unreachable!()).unwrap().0, Known::Unchanged);
-//! let (known, _) = db.known("copy.txt", meta, || Ok("h1".into())).unwrap();
-//! assert_eq!(known, Known::SameContent);
+//! assert!(!db.unchanged("a.txt", meta).unwrap());
+//! assert!(!db.content_seen("h1").unwrap());
+//! db.record_scan("a.txt", meta, "h1", &[]).unwrap();
+//! assert!(db.unchanged("a.txt", meta).unwrap());
+//! // The same content under another path needs no second scan.
+//! assert!(db.content_seen("h1").unwrap());
 //!
 //! assert!(Baseline::of(&[]).is_empty());
 //! ```
@@ -32,7 +32,7 @@ use std::fmt;
 use std::path::Path;
 
 pub use baseline::Baseline;
-pub use db::{content_hash, FileMeta, Known, StateDb};
+pub use db::{content_hash, FileMeta, StateDb};
 
 /// An error reading or writing state: which file, what went wrong.
 #[derive(Debug)]
