@@ -117,7 +117,12 @@ impl Triage {
 }
 
 /// One finding per rule and secret across every input, with all places.
-fn dedup(findings: Vec<Finding>) -> Vec<Finding> {
+fn dedup(mut findings: Vec<Finding>) -> Vec<Finding> {
+    // Threads finish in any order; merging in place order keeps the result
+    // (the rule named when two tie) the same from run to run.
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
+    });
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut at: HashMap<(String, String), usize> = HashMap::new();
     for f in findings {

@@ -5,11 +5,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::triage::stderr;
 use crate::util::{findings, json, scour, Dir, Fake};
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// 60 log files with one or two fake secrets each, a few sharing a secret
 /// with another file and four that are byte-for-byte copies.

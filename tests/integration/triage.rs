@@ -9,12 +9,12 @@ use serde_json::Value;
 
 use crate::util::{findings, json, scour, Dir, Fake};
 
-fn stderr(out: &std::process::Output) -> String {
+pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A fake signed JWT with these claims.
-pub fn jwt(fake: &mut Fake, claims: &str) -> String {
+fn jwt(fake: &mut Fake, claims: &str) -> String {
     let sig = fake.chars(
         "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789_-",
         43,

@@ -71,16 +71,14 @@ impl Finding {
         }
         self.occurrences = self.locations.len() as u64;
         let better = rank(&other) > rank(self);
-        for (mine, theirs) in [
-            (&mut self.captured_at, other.captured_at),
-            (&mut self.issued_at, other.issued_at),
-            (&mut self.not_before, other.not_before),
-            (&mut self.expires_at, other.expires_at),
-        ] {
-            if mine.is_none() {
-                *mine = theirs;
-            }
-        }
+        // Order-independent, so that which thread finished first never
+        // shows: the latest capture and the latest expiry (if any sighting
+        // says the secret still works, it may), the earliest start.
+        // RFC 3339 UTC strings of one shape compare as the instants do.
+        keep(&mut self.captured_at, other.captured_at, std::cmp::max);
+        keep(&mut self.expires_at, other.expires_at, std::cmp::max);
+        keep(&mut self.issued_at, other.issued_at, std::cmp::min);
+        keep(&mut self.not_before, other.not_before, std::cmp::min);
         if better {
             self.rule = other.rule;
             self.name = other.name;
@@ -113,6 +111,13 @@ impl Finding {
             })
             .collect()
     }
+}
+
+fn keep(mine: &mut Option<String>, theirs: Option<String>, pick: fn(String, String) -> String) {
+    *mine = match (mine.take(), theirs) {
+        (Some(a), Some(b)) => Some(pick(a, b)),
+        (a, b) => a.or(b),
+    };
 }
 
 fn rank(f: &Finding) -> (scour_rules::Confidence, scour_rules::Severity, bool) {
@@ -153,6 +158,13 @@ mod tests {
         assert_eq!(m.occurrences, 2);
         assert_eq!(m.locations.len(), 2);
         assert_eq!(m.expires_at, b.expires_at);
+        let mut earlier = b.clone();
+        earlier.expires_at = Some("2029-01-01T00:00:00Z".into());
+        let mut other_way = earlier.clone();
+        other_way.merge(m.clone());
+        m.merge(earlier);
+        assert_eq!(m.expires_at.as_deref(), Some("2030-01-01T00:00:00Z"));
+        assert_eq!(other_way.expires_at, m.expires_at);
         let parts = m.split();
         assert_eq!(parts.len(), 2);
         assert_eq!((parts[0].path.as_str(), parts[0].line), ("a.txt", 1));
