@@ -179,6 +179,10 @@ pub struct ReportArgs {
     /// Do not print the summary to stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print each secret in full, if the scan stored it (`scan --db
+    /// --reveal`).
+    #[arg(long)]
+    pub reveal: bool,
     #[command(flatten)]
     pub triage: TriageArgs,
 }

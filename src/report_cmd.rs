@@ -22,7 +22,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         bytes_scanned: bytes,
         ..Summary::default()
     };
-    let findings = triage.apply(db.findings(None)?, &mut summary)?;
+    let mut stored = db.findings(None)?;
+    crate::triage::screen(&mut stored, &[], args.reveal);
+    let findings = triage.apply(stored, &mut summary)?;
     let rules = scour_rules::builtin().context("loading built-in rules")?;
     let out = Output::open(args.output.as_deref(), args.format, args.color)?;
     out.write(&rules, &findings, &summary, args.quiet)

@@ -144,6 +144,40 @@ fn killed_scan_resumes_with_the_same_findings_and_rescans_nothing_done() {
     assert_valid_sarif(&sarif);
 }
 
+#[test]
+fn stored_secrets_are_shown_only_with_reveal() {
+    let dir = Dir::new();
+    let token = Fake::new(23).okta();
+    dir.write("a.log", format!("SSWS {token}\n"));
+    let out = scour(dir.path(), &["scan", "-q", "--db", "s.db", "a.log"], None);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
+    let plain = scour(dir.path(), &["report", "--db", "s.db", "-f", "jsonl"], None);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains(&token));
+    let shown = scour(
+        dir.path(),
+        &["report", "--db", "s.db", "-f", "jsonl", "--reveal"],
+        None,
+    );
+    assert!(
+        !String::from_utf8_lossy(&shown.stdout).contains(&token),
+        "not stored"
+    );
+
+    scour(
+        dir.path(),
+        &["scan", "-q", "--db", "r.db", "--reveal", "a.log"],
+        None,
+    );
+    let plain = scour(dir.path(), &["report", "--db", "r.db", "-f", "jsonl"], None);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains(&token));
+    let shown = scour(
+        dir.path(),
+        &["report", "--db", "r.db", "-f", "jsonl", "--reveal"],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&shown.stdout).contains(&token));
+}
+
 fn assert_valid_sarif(doc: &Value) {
     let schema: Value = serde_json::from_str(include_str!("../data/sarif/sarif-schema-2.1.0.json"))
         .expect("vendored schema parses");

@@ -74,3 +74,24 @@ fn state_survives_reopen_and_moves_findings_to_aliases() {
     assert_eq!(db.findings(Some(&only)).unwrap().len(), 1);
     assert_eq!(db.totals().unwrap(), (2, 10));
 }
+
+#[test]
+fn a_crash_loses_only_the_uncommitted_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let meta = FileMeta {
+        size: 1,
+        mtime_ns: 1,
+    };
+    let mut db = StateDb::open(&path).unwrap();
+    db.record_scan("done.txt", meta, "h1", &[]).unwrap();
+    db.flush().unwrap();
+    db.record_scan("in-flight.txt", meta, "h2", &[]).unwrap();
+    // A kill: no commit, no destructor. Another connection sees what a
+    // restarted scan would.
+    std::mem::forget(db);
+    let after = StateDb::open(&path).unwrap();
+    assert!(after.unchanged("done.txt", meta).unwrap());
+    assert!(!after.unchanged("in-flight.txt", meta).unwrap());
+    assert!(!after.content_seen("h2").unwrap());
+}
