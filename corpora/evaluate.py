@@ -163,9 +163,18 @@ def load_findings(path: str, fmt: str):
             if fp is not None and not (isinstance(fp, str) and HEX64.match(fp)):
                 fp_s = str(fp)
                 raise InputError(f"{path}: finding #{i + 1}: fingerprint {fp_s[:20]!r} is not a hex sha256")
-            out.append({"rule": str(first(f, "rule", "rule_id", "id") or "?"), "category": f.get("category"),
-                        "path": first(f, "path", "file"), "line": first(f, "line", "start_line"),
-                        "fp": fp.lower() if fp else None, "secret": secret if isinstance(secret, str) else None})
+            # A secret found in several files is one finding listing every
+            # place; it counts once per file, at its first place there.
+            places, seen = [], set()
+            for loc in f.get("locations") or [f]:
+                p = first(loc, "path", "file") or first(f, "path", "file")
+                if p not in seen:
+                    seen.add(p)
+                    places.append((p, first(loc, "line", "start_line")))
+            for p, line in places:
+                out.append({"rule": str(first(f, "rule", "rule_id", "id") or "?"), "category": f.get("category"),
+                            "path": p, "line": line,
+                            "fp": fp.lower() if fp else None, "secret": secret if isinstance(secret, str) else None})
         elif fmt in ("gitleaks", "betterleaks"):
             secret = first(f, "Secret", "secret", "Match", "match")
             out.append({"rule": str(first(f, "RuleID", "ruleId", "rule_id", "Description") or "?"), "category": None,

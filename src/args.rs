@@ -21,6 +21,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// List or check the built-in rules.
     Rules(RulesArgs),
+    /// Write or check a scour.toml configuration.
+    Config(ConfigArgs),
+    /// Render the findings stored by `scan --db` in any output format.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -52,9 +56,9 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_archives: bool,
     /// How many containers deep to open: archives inside archives, gzip
-    /// layers, attachments inside e-mails.
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub max_archive_depth: u32,
+    /// layers, attachments inside e-mails [default: 3, or scour.toml's].
+    #[arg(long, value_name = "N")]
+    pub max_archive_depth: Option<u32>,
     /// Do not print the summary to stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -62,6 +66,125 @@ pub struct ScanArgs {
     /// about this plus the rules' overlap).
     #[arg(long, value_name = "BYTES", default_value_t = 8 << 20, hide = true)]
     pub chunk_size: usize,
+    /// Configuration file [default: ./scour.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read ./scour.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Extra rules, in scour's rule format or gitleaks' TOML (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_files: Vec<PathBuf>,
+    /// Keep scan state and findings in this SQLite file: a re-run skips
+    /// files already scanned unchanged, so a killed scan resumes.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// No progress bar (it is only shown when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Stop after recording this many files in --db, as if killed (tests).
+    #[arg(long, value_name = "N", hide = true, requires = "db")]
+    pub abort_after: Option<u64>,
+    #[command(flatten)]
+    pub triage: TriageArgs,
+}
+
+/// Which findings to show and how to group them; shared by `scan` and
+/// `report`.
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// List every occurrence as its own finding instead of one finding per
+    /// secret with an occurrence count and all its places.
+    #[arg(long)]
+    pub no_dedup: bool,
+    /// Report only findings whose rule and fingerprint are not in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the reported findings' rules and fingerprints in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub baseline_write: Option<PathBuf>,
+    /// Only findings that are live (an expiry still ahead) at --now.
+    #[arg(long)]
+    pub only_live: bool,
+    /// The instant liveness is judged at, RFC 3339 (default: the clock).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Only findings of at least this severity.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_severity: Option<SeverityArg>,
+    /// Only these categories.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub categories: Vec<CategoryArg>,
+    /// Only these rule ids (repeatable or comma-separated).
+    #[arg(long = "rule", value_delimiter = ',', value_name = "ID")]
+    pub only_rules: Vec<String>,
+    /// Not these rule ids (repeatable or comma-separated).
+    #[arg(long = "exclude-rule", value_delimiter = ',', value_name = "ID")]
+    pub exclude_rules: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CategoryArg {
+    Secret,
+    Pii,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented default scour.toml.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "scour.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Load a configuration and its rule files and report problems.
+    Check {
+        /// The file to check.
+        #[arg(default_value = "scour.toml")]
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The database written by `scour scan --db`.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Pretty)]
+    pub format: FormatArg,
+    /// Write findings to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour in pretty output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Do not print the summary to stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print each secret in full, if the scan stored it (`scan --db
+    /// --reveal`).
+    #[arg(long)]
+    pub reveal: bool,
+    #[command(flatten)]
+    pub triage: TriageArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

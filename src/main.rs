@@ -4,8 +4,13 @@
 //! module, and all detection logic lives in the library crates.
 
 mod args;
+mod config_cmd;
+mod output;
+mod progress;
+mod report_cmd;
 mod rules_cmd;
 mod scan;
+mod triage;
 
 use std::process::ExitCode;
 
@@ -19,6 +24,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Scan(a) => scan::run(a),
         args::Command::Rules(a) => rules_cmd::run(a),
+        args::Command::Config(a) => config_cmd::run(a),
+        args::Command::Report(a) => report_cmd::run(a),
     };
     match result {
         Ok(code) => code,

@@ -3,4 +3,6 @@
 
 mod corpus;
 mod scan;
+mod state;
+mod triage;
 mod util;

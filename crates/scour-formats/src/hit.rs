@@ -1,6 +1,7 @@
 //! What structure-aware scanning reports: an engine match plus where it was.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use scour_engine::{Match, Rule};
 
@@ -16,6 +17,12 @@ pub struct Origin {
     pub base: Option<usize>,
     /// Document offset to use for line and column when the bytes are decoded.
     pub anchor: usize,
+    /// The `startedDateTime` of the HAR entry holding the bytes, as written.
+    pub captured: Option<Arc<str>>,
+    /// The expiry of the cookie holding the bytes, as written: a Set-Cookie
+    /// line (`name=value; Expires=...; Max-Age=...`), or `Expires=` and the
+    /// `expires` of a HAR cookie object.
+    pub cookie: Option<Arc<str>>,
 }
 
 impl Origin {
@@ -26,6 +33,8 @@ impl Origin {
             decoders: Vec::new(),
             base: Some(base),
             anchor: base,
+            captured: None,
+            cookie: None,
         }
     }
 
@@ -38,7 +47,18 @@ impl Origin {
             decoders,
             base: None,
             anchor: self.anchor,
+            captured: self.captured.clone(),
+            cookie: self.cookie.clone(),
         }
+    }
+
+    /// The same origin with the pointer and capture context of `outer`, for
+    /// bytes found verbatim inside `outer`'s.
+    pub fn inside(mut self, outer: &Origin) -> Origin {
+        self.pointer = outer.pointer.clone();
+        self.captured = outer.captured.clone();
+        self.cookie = outer.cookie.clone();
+        self
     }
 
     /// The same origin with a pointer.

@@ -108,7 +108,7 @@ fn basic_credential(
     }
     let value = &text[start - 6..start + run.len()];
     let inner = match origin.base {
-        Some(base) => Origin::raw(base + start - 6).at(origin.pointer.clone()),
+        Some(base) => Origin::raw(base + start - 6).inside(origin),
         None => origin.clone(),
     };
     engine.scan_field(
@@ -147,7 +147,7 @@ pub fn scan_urls(
                 } else {
                     let o = p.raw.as_ptr() as usize - text.as_ptr() as usize;
                     let inner = match origin.base {
-                        Some(base) => Origin::raw(base + o).at(origin.pointer.clone()),
+                        Some(base) => Origin::raw(base + o).inside(origin),
                         None => origin.clone(),
                     };
                     (p.raw.as_bytes(), inner)

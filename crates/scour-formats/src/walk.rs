@@ -10,6 +10,7 @@
 //! websocket frames, URLs' query strings and fragments.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use scour_engine::{Engine, Match, Scratch};
@@ -85,6 +86,8 @@ pub fn scan_json(
         stats: Stats::default(),
         nested: None,
         depth: 0,
+        captured: None,
+        cookie: None,
     };
     w.value(doc.root(), None);
     w.flush_raw(usize::MAX, None);
@@ -111,6 +114,10 @@ struct Walker<'w, 'a> {
     /// every hit inside inherits.
     nested: Option<Origin>,
     depth: usize,
+    /// The current HAR entry's `startedDateTime`, given to every origin.
+    captured: Option<Arc<str>>,
+    /// The cookie whose value is being scanned; see [`Origin::cookie`].
+    cookie: Option<Arc<str>>,
 }
 
 impl<'w, 'a> Walker<'w, 'a> {
@@ -140,7 +147,10 @@ impl<'w, 'a> Walker<'w, 'a> {
             .checked_sub(t.value.as_ptr() as usize)
             .filter(|&o| o + value.len() <= t.value.len() && !t.escaped && decoder.is_none());
         if let (Some(b), Some(o)) = (base, offset) {
-            return Origin::raw(b + t.span.start + o).at(pointer);
+            let mut origin = Origin::raw(b + t.span.start + o).at(pointer);
+            origin.captured = self.captured.clone();
+            origin.cookie = self.cookie.clone();
+            return origin;
         }
         let (mut decoders, anchor) = match &self.nested {
             None => (Vec::new(), t.span.start),
@@ -155,6 +165,8 @@ impl<'w, 'a> Walker<'w, 'a> {
             decoders,
             base: None,
             anchor,
+            captured: self.captured.clone(),
+            cookie: self.cookie.clone(),
         }
     }
 
@@ -165,7 +177,8 @@ impl<'w, 'a> Walker<'w, 'a> {
                 break;
             }
             self.next_raw += 1;
-            let origin = Origin::raw(0).at(pointer.map(str::to_string));
+            let mut origin = Origin::raw(0).at(pointer.map(str::to_string));
+            origin.captured = self.captured.clone();
             let hit = Hit {
                 rule: self.engine.rule(rule),
                 secret: &self.raw[range.clone()],
@@ -212,6 +225,13 @@ impl<'w, 'a> Walker<'w, 'a> {
             return;
         }
         self.depth += 1;
+        let entry = v.is_object() && self.is_har_entry();
+        let outer_captured = if entry {
+            let started = v.get_str("startedDateTime").map(Arc::from);
+            std::mem::replace(&mut self.captured, started)
+        } else {
+            None
+        };
         if v.is_object() {
             self.object(v, key);
             for (k, child) in v.members() {
@@ -230,7 +250,19 @@ impl<'w, 'a> Walker<'w, 'a> {
                 self.path.pop();
             }
         }
+        if entry {
+            self.captured = outer_captured;
+        }
         self.depth -= 1;
+    }
+
+    /// True at an element of a top-level `entries` array (a HAR entry).
+    fn is_har_entry(&self) -> bool {
+        self.nested.is_none()
+            && matches!(
+                self.path.as_slice(),
+                [.., Seg::Key("entries"), Seg::Index(_)]
+            )
     }
 
     /// Gives the text-scan hits inside string `t` their pointer.
@@ -340,9 +372,12 @@ impl<'w, 'a> Walker<'w, 'a> {
                             "queryString" => Place::Query,
                             _ => Place::Form,
                         };
+                        let expires = v.get_str("expires").filter(|_| k == "cookies");
+                        self.cookie = expires.map(|e| Arc::from(format!("Expires={e}")));
                         self.path.push(Seg::Key("value"));
                         self.param(place, name, &t);
                         self.path.pop();
+                        self.cookie = None;
                     }
                 }
             }
@@ -382,7 +417,9 @@ impl<'w, 'a> Walker<'w, 'a> {
                 // Several cookies may be folded into one value, one per line.
                 for line in t.value.split('\n') {
                     if let Some((n, val)) = http::set_cookie_pair(line) {
+                        self.cookie = Some(Arc::from(line));
                         self.field(Place::Cookie, n, val.as_bytes(), t, None);
+                        self.cookie = None;
                     }
                 }
             }
@@ -516,6 +553,8 @@ impl<'w, 'a> Walker<'w, 'a> {
             stats: Stats::default(),
             nested: Some(origin),
             depth: self.depth + 1,
+            captured: self.captured.clone(),
+            cookie: None,
         };
         inner.value(doc.root(), None);
         let s = inner.stats;

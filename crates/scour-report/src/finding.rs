@@ -1,6 +1,8 @@
 //! The owned finding, its fingerprint and its masked preview.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::Liveness;
 use sha2::{Digest, Sha256};
 
 use scour_rules::{Category, Confidence, Rule, Severity};
@@ -9,7 +11,9 @@ use scour_rules::{Category, Confidence, Rule, Severity};
 ///
 /// Serializes (with serde) to the object used by the `json` and `jsonl`
 /// formats, with keys in declaration order; `secret` is left out when `None`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Deserializes from the same object, which is how stored findings (the
+/// `--db` state) come back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Rule id, such as `okta.api-token`.
     pub rule: String,
@@ -36,30 +40,59 @@ pub struct Finding {
     pub end: u64,
     /// RFC 6901 pointer to the JSON string holding the secret, for findings
     /// in JSON and HAR documents.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
     /// Decodings applied to reach the secret, outermost first (`base64`,
     /// `percent`, `json-unescape`, `gzip`...). When present, `start` and `end`
     /// are offsets within the decoded bytes, and `line`/`column` point at the
     /// encoded text in the file.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decoders: Vec<String>,
     /// Lowercase hex SHA-256 of the secret bytes; see [`fingerprint`].
     pub fingerprint: String,
     /// Masked preview; see [`mask`].
     pub masked: String,
     /// The full secret (lossy UTF-8), only when the caller asked to reveal it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    /// Every place the same secret occurs in the same file, the finding's
-    /// own place first; empty when it occurs once.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// How many places hold this secret: 1 for a single occurrence, else
+    /// the length of `locations`.
+    #[serde(default = "one")]
+    pub occurrences: u64,
+    /// Every place the same secret occurs (in this file, or in every file
+    /// once findings are deduplicated across inputs), the finding's own
+    /// place first; empty when it occurs once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<Location>,
+    /// When the data holding the secret was captured (RFC 3339, UTC): the
+    /// HAR entry's `startedDateTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
+    /// When the secret was issued (a JWT's `iat`), RFC 3339 UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_at: Option<String>,
+    /// When the secret starts to be accepted (a JWT's `nbf`), RFC 3339 UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    /// When the secret stops being accepted (a JWT's `exp`, a cookie's
+    /// `Expires` or capture time plus `Max-Age`), RFC 3339 UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// Whether the secret would still be accepted at the evaluation instant;
+    /// set by [`Finding::assess`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness: Option<Liveness>,
+}
+
+fn one() -> u64 {
+    1
 }
 
 /// One place a secret occurs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
+    /// File path, as in [`Finding::path`].
+    pub path: String,
     /// 1-based line.
     pub line: u64,
     /// 1-based byte column.
@@ -69,10 +102,10 @@ pub struct Location {
     /// End offset.
     pub end: u64,
     /// JSON pointer, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
     /// Decodings applied, if any.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decoders: Vec<String>,
 }
 
@@ -80,6 +113,7 @@ impl Finding {
     /// This finding's own place as a [`Location`].
     pub fn location(&self) -> Location {
         Location {
+            path: self.path.clone(),
             line: self.line,
             column: self.column,
             start: self.start,
@@ -121,7 +155,13 @@ impl Finding {
             fingerprint: fingerprint(secret),
             masked: mask(secret),
             secret: reveal.then(|| String::from_utf8_lossy(secret).into_owned()),
+            occurrences: 1,
             locations: Vec::new(),
+            captured_at: None,
+            issued_at: None,
+            not_before: None,
+            expires_at: None,
+            liveness: None,
         }
     }
 }

@@ -89,7 +89,7 @@ mod tests {
     use crate::test_util::{finding, run};
     use crate::Format;
 
-    const KEYS: [&str; 12] = [
+    const KEYS: [&str; 13] = [
         "rule",
         "name",
         "category",
@@ -102,6 +102,7 @@ mod tests {
         "end",
         "fingerprint",
         "masked",
+        "occurrences",
     ];
 
     /// Keys of a JSON object in the order they appear in `text`.
@@ -198,7 +199,7 @@ mod tests {
         assert_eq!(doc["findings"][0]["secret"], "FAKE_alpha_0123456789");
         let line = text.lines().nth(1).unwrap();
         let mut keys = KEYS.map(String::from).to_vec();
-        keys.push("secret".into());
+        keys.insert(12, "secret".into());
         assert_eq!(keys_in_order(line), keys);
     }
 

@@ -36,17 +36,20 @@
 
 mod finding;
 mod json;
+mod merge;
 mod pretty;
 mod sarif;
 mod summary;
 #[cfg(test)]
 mod test_util;
+pub mod time;
 
 use std::io::Write;
 
 pub use finding::{
     category_str, confidence_str, fingerprint, mask, severity_str, Finding, Location,
 };
+pub use merge::Liveness;
 pub use summary::{FileError, Summary};
 
 /// An output format.

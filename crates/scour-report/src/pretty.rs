@@ -96,8 +96,29 @@ impl Printer for PrettyPrinter {
             if !f.decoders.is_empty() {
                 writeln!(self.out, "    decoded: {}", f.decoders.join(" > "))?;
             }
-            if f.locations.len() > 1 {
-                writeln!(self.out, "    {} places in this file", f.locations.len())?;
+            if f.occurrences > 1 {
+                let files = distinct_paths(f);
+                if files > 1 {
+                    writeln!(self.out, "    {} places in {files} files", f.occurrences)?;
+                    // The other files, a few, so a reader knows where to look.
+                    let mut shown = vec![f.path.as_str()];
+                    for l in &f.locations {
+                        if shown.len() > OTHER_FILES_SHOWN || shown.contains(&l.path.as_str()) {
+                            continue;
+                        }
+                        shown.push(&l.path);
+                        let at = escape_controls(&l.path);
+                        writeln!(self.out, "    also {at}:{}:{}", l.line, l.column)?;
+                    }
+                    if files > shown.len() {
+                        writeln!(self.out, "    and {} more files", files - shown.len())?;
+                    }
+                } else {
+                    writeln!(self.out, "    {} places in this file", f.occurrences)?;
+                }
+            }
+            if let (Some(l), Some(exp)) = (f.liveness, &f.expires_at) {
+                writeln!(self.out, "    {} (expires {exp})", l.as_str())?;
             }
             if let Some(secret) = &f.secret {
                 writeln!(self.out, "    secret: {}", escape_controls(secret))?;
@@ -109,6 +130,16 @@ impl Printer for PrettyPrinter {
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// Other files named under a finding found in many.
+const OTHER_FILES_SHOWN: usize = 5;
+
+fn distinct_paths(f: &Finding) -> usize {
+    let mut paths: Vec<&str> = f.locations.iter().map(|l| l.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths.len()
 }
 
 fn digits(n: u64) -> usize {
@@ -151,6 +182,28 @@ mod tests {
         assert!(text.contains("\x1b[1;31mcritical\x1b[0m"), "{text:?}");
         assert!(text.contains("evil\\u{1b}[2J"), "{text:?}");
         assert!(!text.contains("\x1b[2J"), "{text:?}");
+    }
+
+    #[test]
+    fn a_secret_in_many_files_names_the_others() {
+        let a = finding("test.alpha", "a.txt", b"FAKE_alpha_0123456789", false);
+        let mut merged = a.clone();
+        for i in 0..8 {
+            let mut other = a.clone();
+            other.path = format!("f{i}.txt");
+            other.line = 3;
+            merged.merge(other);
+        }
+        let text = run(Format::Pretty, false, &[("a.txt", vec![merged])]);
+        assert!(
+            text.contains("\n    9 places in 9 files\n    also f0.txt:3:5\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    also f4.txt:3:5\n    and 3 more files\n"),
+            "{text}"
+        );
+        assert!(!text.contains("f5.txt"), "{text}");
     }
 
     #[test]

@@ -73,7 +73,13 @@ struct Props<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     decoders: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
-    occurrences: Option<usize>,
+    occurrences: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    liveness: Option<&'static str>,
+    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
+    expires_at: Option<&'a str>,
+    #[serde(rename = "capturedAt", skip_serializing_if = "Option::is_none")]
+    captured_at: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -206,6 +212,9 @@ fn descriptor(r: &Rule) -> Descriptor<'_> {
             pointer: None,
             decoders: &[],
             occurrences: None,
+            liveness: None,
+            expires_at: None,
+            captured_at: None,
         },
     }
 }
@@ -249,7 +258,10 @@ impl Printer for SarifPrinter {
                     secret: f.secret.as_deref(),
                     pointer: f.pointer.as_deref(),
                     decoders: &f.decoders,
-                    occurrences: (!f.locations.is_empty()).then_some(f.locations.len()),
+                    occurrences: (f.occurrences > 1).then_some(f.occurrences),
+                    liveness: f.liveness.map(|l| l.as_str()),
+                    expires_at: f.expires_at.as_deref(),
+                    captured_at: f.captured_at.as_deref(),
                 },
             };
             self.out.write_all(if self.any { b",\n" } else { b"\n" })?;

@@ -34,6 +34,9 @@ pub struct Summary {
     pub warnings: Vec<FileError>,
     /// Wall-clock time of the scan, in milliseconds.
     pub elapsed_ms: u64,
+    /// Findings left out, per reason (`baseline`, `allowlist`, `filter`...).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub suppressed: BTreeMap<String, u64>,
 }
 
 /// An error that stopped one file from being scanned; the scan went on.
@@ -54,6 +57,20 @@ impl Summary {
             .by_category
             .entry(category_str(f.category).to_string())
             .or_default() += 1;
+    }
+
+    /// Counts `n` findings left out for `reason`.
+    pub fn suppress(&mut self, reason: &str, n: u64) {
+        if n > 0 {
+            *self.suppressed.entry(reason.to_string()).or_default() += n;
+        }
+    }
+
+    /// Forgets the finding counts, to count a final list again.
+    pub fn clear_findings(&mut self) {
+        self.findings = 0;
+        self.by_rule.clear();
+        self.by_category.clear();
     }
 
     /// Counts one file skipped for `reason`.
@@ -80,6 +97,7 @@ impl Summary {
             (&mut self.by_rule, other.by_rule),
             (&mut self.by_category, other.by_category),
             (&mut self.skipped, other.skipped),
+            (&mut self.suppressed, other.suppressed),
         ] {
             for (k, n) in theirs {
                 *maps.entry(k).or_default() += n;
@@ -129,6 +147,11 @@ impl Summary {
         let width = rules.first().map_or(0, |(_, n)| n.to_string().len());
         for (rule, n) in rules {
             let _ = writeln!(s, "  {n:>width$}  {}", escape_controls(rule));
+        }
+
+        if !self.suppressed.is_empty() {
+            let total: u64 = self.suppressed.values().sum();
+            let _ = writeln!(s, "not shown ({total}): {}", list(&self.suppressed));
         }
 
         if !self.skipped.is_empty() {

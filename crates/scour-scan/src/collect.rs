@@ -1,5 +1,6 @@
-//! Turning hits into reported findings: line numbers, and one finding per
-//! secret per file with all its places.
+//! Turning hits into reported findings: line numbers, validity times,
+//! `scour:allow` markers, and one finding per secret per file with all its
+//! places.
 
 use std::collections::HashMap;
 
@@ -27,12 +28,14 @@ impl Pending {
         let mut f = Finding::new(hit.rule, path, 0, 0, start, end, hit.secret, reveal);
         f.pointer = hit.origin.pointer.clone();
         f.decoders = hit.decoders().into_iter().map(str::to_string).collect();
+        crate::validity::annotate(&mut f, hit.secret, hit.origin);
         self.items.push((hit.anchor() as u64 + shift, f));
     }
 
     /// Assigns line and column from `data` (which starts at unit offset
     /// `data_offset` and covers every pending anchor from the counter's
-    /// position on) and moves the findings into `out`.
+    /// position on) and moves the findings into `out`. Findings in text (no
+    /// JSON pointer) on a line carrying the [`ALLOW_MARKER`] are dropped.
     pub(crate) fn place(
         &mut self,
         data: &[u8],
@@ -43,6 +46,10 @@ impl Pending {
         self.items.sort_by_key(|(anchor, _)| *anchor);
         for (anchor, mut f) in self.items.drain(..) {
             let end = data_offset + data.len() as u64;
+            let at = anchor.clamp(data_offset, end);
+            if f.pointer.is_none() && allowed(data, (at - data_offset) as usize) {
+                continue;
+            }
             lines.advance(data, data_offset, anchor.min(end));
             f.line = lines.line();
             f.column = lines.column();
@@ -59,10 +66,8 @@ pub(crate) struct Collector {
 }
 
 impl Collector {
-    /// Adds a finding, merging it into an earlier one for the same secret.
-    /// When two rules found the same bytes, the more confident, then more
-    /// severe, then more specific rule names the finding (rules in the
-    /// `field` and `generic` namespaces are the least specific).
+    /// Adds a finding, merging it into an earlier one for the same secret
+    /// (see [`Finding::merge`] for which rule names it).
     pub(crate) fn add(&mut self, f: Finding) {
         match self.by_fingerprint.get(&f.fingerprint) {
             None => {
@@ -70,23 +75,7 @@ impl Collector {
                     .insert(f.fingerprint.clone(), self.findings.len());
                 self.findings.push(f);
             }
-            Some(&i) => {
-                let kept = &mut self.findings[i];
-                let loc = f.location();
-                if kept.locations.is_empty() {
-                    kept.locations.push(kept.location());
-                }
-                if !kept.locations.contains(&loc) {
-                    kept.locations.push(loc);
-                }
-                if rank(&f) > rank(kept) {
-                    kept.rule = f.rule;
-                    kept.name = f.name;
-                    kept.category = f.category;
-                    kept.severity = f.severity;
-                    kept.confidence = f.confidence;
-                }
-            }
+            Some(&i) => self.findings[i].merge(f),
         }
     }
 
@@ -95,13 +84,34 @@ impl Collector {
         for f in &mut v {
             if f.locations.len() == 1 {
                 f.locations.clear();
+                f.occurrences = 1;
             }
         }
         v
     }
 }
 
-fn rank(f: &Finding) -> (scour_rules::Confidence, scour_rules::Severity, bool) {
-    let specific = !(f.rule.starts_with("field.") || f.rule.starts_with("generic."));
-    (f.confidence, f.severity, specific)
+/// The inline marker that suppresses findings on its line in text sources.
+pub const ALLOW_MARKER: &[u8] = b"scour:allow";
+
+/// True if the line of `data` holding byte `at` carries [`ALLOW_MARKER`].
+fn allowed(data: &[u8], at: usize) -> bool {
+    let at = at.min(data.len());
+    let start = memchr::memrchr(b'\n', &data[..at]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |i| at + i);
+    memchr::memmem::find(&data[start..end], ALLOW_MARKER).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::allowed;
+
+    #[test]
+    fn allow_marker_covers_its_line_only() {
+        let text = b"a=1\nkey=FAKE # scour:allow\nkey=FAKE2\n";
+        assert!(allowed(text, 8));
+        assert!(!allowed(text, 2));
+        assert!(!allowed(text, 31));
+        assert!(allowed(b"scour:allow", 100));
+    }
 }

@@ -39,7 +39,9 @@
 mod collect;
 mod scanner;
 mod stream;
+mod validity;
 
+pub use collect::ALLOW_MARKER;
 pub use scanner::{Options, Report, Scanner, Worker};
 
 #[cfg(test)]
