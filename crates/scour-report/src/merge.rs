@@ -32,6 +32,17 @@ impl Liveness {
     }
 }
 
+/// Whether [`Finding::fold`] checks places against the list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Places {
+    Check,
+    New,
+    Seen,
+}
+
+/// Most places listed per finding; [`Finding::occurrences`] counts the rest.
+pub const MAX_LOCATIONS: usize = 32;
+
 impl Finding {
     /// Sets [`Finding::liveness`] as of `now` (Unix seconds).
     ///
@@ -50,26 +61,59 @@ impl Finding {
     }
 
     /// Folds `other`, a finding of the same secret, into this one: its
-    /// places join [`Finding::locations`] (each place once), the count
-    /// follows, validity times fill in what this one lacks, and when two
-    /// rules found the same bytes the more confident, then more severe,
-    /// then more specific rule names the finding (rules in the `field` and
-    /// `generic` namespaces are the least specific).
+    /// places join [`Finding::locations`] (each place once, at most
+    /// [`MAX_LOCATIONS`] listed), [`Finding::occurrences`] counts them all,
+    /// validity times fill in what this one lacks, and when two rules found
+    /// the same bytes the more confident, then more severe, then more
+    /// specific rule names the finding (rules in the `field` and `generic`
+    /// namespaces are the least specific).
+    ///
+    /// The list is capped because a secret pasted into every record of a
+    /// multi-GiB export would otherwise cost memory in proportion to the
+    /// input, and checking each new place against the list would cost time
+    /// in proportion to its square.
     pub fn merge(&mut self, other: Finding) {
+        self.fold(other, Places::Check);
+    }
+
+    /// [`Finding::merge`] for a caller that knows which places are new (it
+    /// keeps its own index of them): `new_place` false merges only the rule
+    /// and the times.
+    pub fn merge_known(&mut self, other: Finding, new_place: bool) {
+        let places = if new_place { Places::New } else { Places::Seen };
+        self.fold(other, places);
+    }
+
+    fn fold(&mut self, other: Finding, places: Places) {
         if self.locations.is_empty() {
             self.locations.push(self.location());
+            self.occurrences = 1;
         }
-        let theirs = if other.locations.is_empty() {
-            vec![other.location()]
+        let (theirs, unlisted) = if other.locations.is_empty() {
+            (vec![other.location()], 0)
         } else {
-            other.locations.clone()
+            let listed = other.locations.len() as u64;
+            (
+                other.locations.clone(),
+                other.occurrences.saturating_sub(listed),
+            )
         };
+        let mut added = unlisted;
         for loc in theirs {
-            if !self.locations.contains(&loc) {
+            if places == Places::Seen {
+                break;
+            }
+            if places == Places::Check && self.locations.contains(&loc) {
+                continue;
+            }
+            if self.locations.len() < MAX_LOCATIONS {
                 self.locations.push(loc);
             }
+            added += 1;
         }
-        self.occurrences = self.locations.len() as u64;
+        if places != Places::Seen {
+            self.occurrences += added;
+        }
         let better = rank(&other) > rank(self);
         // Order-independent, so that which thread finished first never
         // shows: the latest capture and the latest expiry (if any sighting
@@ -88,7 +132,8 @@ impl Finding {
         }
     }
 
-    /// One finding per place, for listing every occurrence (`--no-dedup`).
+    /// One finding per listed place, for listing every occurrence
+    /// (`--no-dedup`; places beyond [`MAX_LOCATIONS`] are counted, not kept).
     pub fn split(self) -> Vec<Finding> {
         if self.locations.len() <= 1 {
             return vec![self];
@@ -172,5 +217,25 @@ mod tests {
         assert!(parts
             .iter()
             .all(|p| p.occurrences == 1 && p.locations.is_empty()));
+    }
+
+    #[test]
+    fn places_beyond_the_cap_are_counted_not_listed() {
+        let a = finding("test.alpha", "a.txt", b"FAKE_alpha_0123456789", false);
+        let mut m = a.clone();
+        for line in 2..=(MAX_LOCATIONS as u64 + 500) {
+            let mut b = a.clone();
+            b.line = line;
+            m.merge(b);
+        }
+        // A place already listed is not counted again.
+        m.merge(a.clone());
+        assert_eq!(m.occurrences, MAX_LOCATIONS as u64 + 500);
+        assert_eq!(m.locations.len(), MAX_LOCATIONS);
+        // Merging a capped finding carries its unlisted count along.
+        let mut n = finding("test.alpha", "b.txt", b"FAKE_alpha_0123456789", false);
+        n.merge(m.clone());
+        assert_eq!(n.occurrences, m.occurrences + 1);
+        assert_eq!(n.locations.len(), MAX_LOCATIONS);
     }
 }

@@ -63,19 +63,31 @@ impl Pending {
 pub(crate) struct Collector {
     findings: Vec<Finding>,
     by_fingerprint: HashMap<String, usize>,
+    /// The last place recorded for each finding. The text scan and a field
+    /// rule often report the same bytes; hits arrive ordered by place, so
+    /// such a repeat is the previous place of its finding. Comparing with
+    /// it, rather than searching the list or keeping a set of every place,
+    /// keeps time and memory flat however often a secret repeats.
+    last: Vec<(u64, u64, u64, u64)>,
 }
 
 impl Collector {
     /// Adds a finding, merging it into an earlier one for the same secret
     /// (see [`Finding::merge`] for which rule names it).
     pub(crate) fn add(&mut self, f: Finding) {
-        match self.by_fingerprint.get(&f.fingerprint) {
-            None => {
-                self.by_fingerprint
-                    .insert(f.fingerprint.clone(), self.findings.len());
-                self.findings.push(f);
-            }
-            Some(&i) => self.findings[i].merge(f),
+        let i = match self.by_fingerprint.get(&f.fingerprint) {
+            Some(&i) => i,
+            None => self.findings.len(),
+        };
+        let place = (f.start, f.end, f.line, f.column);
+        if i == self.findings.len() {
+            self.by_fingerprint.insert(f.fingerprint.clone(), i);
+            self.findings.push(f);
+            self.last.push(place);
+        } else {
+            let new_place = self.last[i] != place;
+            self.last[i] = place;
+            self.findings[i].merge_known(f, new_place);
         }
     }
 
