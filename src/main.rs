@@ -4,6 +4,7 @@
 //! module, and all detection logic lives in the library crates.
 
 mod args;
+mod redact;
 mod rules_cmd;
 mod scan;
 
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Scan(a) => scan::run(a),
+        args::Command::Redact(a) => redact::run(a),
         args::Command::Rules(a) => rules_cmd::run(a),
     };
     match result {
