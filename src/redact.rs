@@ -60,13 +60,14 @@ struct Ctx {
     builder: RedactorBuilder,
     pii: bool,
     dry_run: bool,
+    in_place: bool,
     totals: Mutex<Totals>,
     /// Serializes what goes to stdout and stderr.
     out: Mutex<()>,
 }
 
 pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
-    let jobs = jobs(&args)?;
+    let (jobs, missing) = jobs(&args)?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -97,9 +98,16 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
         builder,
         pii: args.pii,
         dry_run: args.dry_run,
-        totals: Mutex::new(Totals::default()),
+        in_place: args.in_place,
+        totals: Mutex::new(Totals {
+            errors: missing.len() as u64,
+            ..Totals::default()
+        }),
         out: Mutex::new(()),
     };
+    for m in &missing {
+        eprintln!("scour: error: {m}");
+    }
     // Every input is rewritten with the secrets found in all of them, so a
     // token found in one file's header is also removed from another
     // file's prose, where no rule would have spotted it.
@@ -155,8 +163,11 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Expands the arguments into inputs with their destinations.
-fn jobs(args: &RedactArgs) -> anyhow::Result<Vec<Job>> {
+/// Paths that cannot be read are returned apart, to be reported as errors
+/// while the other inputs are redacted.
+fn jobs(args: &RedactArgs) -> anyhow::Result<(Vec<Job>, Vec<String>)> {
     let mut found: Vec<(Src, PathBuf)> = Vec::new();
+    let mut missing = Vec::new();
     let mut any_dir = false;
     for arg in &args.paths {
         if arg.as_os_str() == "-" {
@@ -166,14 +177,26 @@ fn jobs(args: &RedactArgs) -> anyhow::Result<Vec<Job>> {
             found.push((Src::Stdin, PathBuf::from("stdin")));
             continue;
         }
-        let meta = fs::metadata(arg).with_context(|| format!("{}", arg.display()))?;
+        let meta = match fs::metadata(arg) {
+            Ok(m) => m,
+            Err(e) => {
+                missing.push(format!("{}: {e}", arg.display()));
+                continue;
+            }
+        };
         if meta.is_dir() {
             any_dir = true;
             for e in walkdir::WalkDir::new(arg)
                 .follow_links(false)
                 .sort_by_file_name()
             {
-                let e = e.with_context(|| format!("walking {}", arg.display()))?;
+                let e = match e {
+                    Ok(e) => e,
+                    Err(e) => {
+                        missing.push(format!("{}: {e}", arg.display()));
+                        continue;
+                    }
+                };
                 if e.file_type().is_file() {
                     let rel = e.path().strip_prefix(arg).unwrap_or(e.path()).to_path_buf();
                     found.push((Src::File(e.into_path()), rel));
@@ -184,7 +207,7 @@ fn jobs(args: &RedactArgs) -> anyhow::Result<Vec<Job>> {
             found.push((Src::File(arg.clone()), rel));
         }
     }
-    let single = found.len() == 1 && !any_dir;
+    let single = args.paths.len() == 1 && !any_dir;
     let mut seen = std::collections::HashSet::new();
     found
         .into_iter()
@@ -216,7 +239,8 @@ fn jobs(args: &RedactArgs) -> anyhow::Result<Vec<Job>> {
             }
             Ok(Job { src, dest })
         })
-        .collect()
+        .collect::<anyhow::Result<_>>()
+        .map(|jobs| (jobs, missing))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -298,7 +322,7 @@ impl Ctx {
         }
         let stdin = scanned.stdin.as_deref();
         let result = match &job.dest {
-            Some(dest) => write_file(redactor, &job.src, stdin, dest),
+            Some(dest) => write_file(redactor, &job.src, stdin, dest, self.in_place),
             None => write_stdout(redactor, &job.src, stdin),
         };
         match result {
@@ -345,6 +369,7 @@ fn write_file(
     src: &Src,
     stdin: Option<&[u8]>,
     dest: &Path,
+    in_place: bool,
 ) -> anyhow::Result<Outcome> {
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -360,7 +385,10 @@ fn write_file(
         let perms = fs::metadata(p)?.permissions();
         fs::set_permissions(tmp.path(), perms)?;
     }
-    tmp.as_file().sync_all()?;
+    if in_place {
+        // The original goes away at the rename: make sure the copy is on disk.
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(dest)
         .with_context(|| format!("renaming into {}", dest.display()))?;
     Ok(outcome)

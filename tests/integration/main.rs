@@ -2,5 +2,6 @@
 //! `autotests = false`); each test gets its own temporary directory.
 
 mod corpus;
+mod redact;
 mod scan;
 mod util;

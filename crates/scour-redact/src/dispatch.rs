@@ -88,7 +88,7 @@ impl Redactor {
                 return Ok(self.eml(name, data, depth, cx));
             }
         }
-        Ok(self.text(data, depth, cx))
+        Ok(self.text(data, 0, cx))
     }
 
     /// A stream, `depth` containers deep, dispatched on its first bytes.
@@ -165,9 +165,9 @@ impl Redactor {
                 format!("larger than {limit} bytes: rewritten as text, without structure"),
             );
             let mut rest = Cursor::new(all).chain(input);
-            return self.text_stream(name, &mut rest, out, depth, cx);
+            return self.text_stream(name, &mut rest, out, cx);
         }
-        self.text_stream(name, &mut input, out, depth, cx)
+        self.text_stream(name, &mut input, out, cx)
     }
 }
 

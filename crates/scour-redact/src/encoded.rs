@@ -15,6 +15,9 @@ use crate::{Cx, Redactor};
 /// rule, and `Basic` credentials are handled by their own spelling.
 const MIN_RUN: usize = 16;
 
+/// How many base64 layers are opened, as in the scanner's decoding.
+pub(crate) const MAX_DECODINGS: u32 = 3;
+
 impl Redactor {
     /// Rewrites the base64 runs of `data` whose decoded text holds a
     /// secret; None if none does.

@@ -159,13 +159,14 @@ impl Redactor {
     }
 
     /// Text in memory: every spelling of every secret, then secrets inside
-    /// base64 runs. None if nothing changed.
-    fn text(&self, data: &[u8], depth: u32, cx: &mut Cx) -> Option<Vec<u8>> {
-        let mut out = Vec::new();
+    /// base64 runs, `decoded` decodings deep (counted apart from
+    /// containers, as the scanner does). None if nothing changed.
+    fn text(&self, data: &[u8], decoded: u32, cx: &mut Cx) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(data.len() + data.len() / 8);
         let n = self.needles.replace(data, &mut out);
         cx.replaced += n;
-        let after = if depth < self.opts.max_depth {
-            self.base64_runs(&out, depth, cx)
+        let after = if decoded < encoded::MAX_DECODINGS {
+            self.base64_runs(&out, decoded, cx)
         } else {
             None
         };

@@ -32,7 +32,7 @@ impl Redactor {
                 });
             }
         }
-        let out = self.splice(data, &splices, depth, cx);
+        let out = self.splice(data, &splices, cx);
         (cx.replaced > before).then_some(out)
     }
 
@@ -66,15 +66,15 @@ impl Redactor {
             });
         });
         if parsed.is_err() {
-            return self.text(msg, depth, cx);
+            return self.text(msg, 0, cx);
         }
-        let out = self.splice(msg, &splices, depth, cx);
+        let out = self.splice(msg, &splices, cx);
         (cx.replaced > before).then_some(out)
     }
 
     /// `data` with the splices put in and the plain replacement applied
     /// between them.
-    fn splice(&self, data: &[u8], splices: &[Splice], depth: u32, cx: &mut Cx) -> Vec<u8> {
+    fn splice(&self, data: &[u8], splices: &[Splice], cx: &mut Cx) -> Vec<u8> {
         let mut out = Vec::with_capacity(data.len());
         let mut last = 0;
         for s in splices {
@@ -82,12 +82,12 @@ impl Redactor {
                 continue;
             }
             let gap = &data[last..s.start];
-            out.extend_from_slice(self.text(gap, depth, cx).as_deref().unwrap_or(gap));
+            out.extend_from_slice(self.text(gap, 0, cx).as_deref().unwrap_or(gap));
             out.extend_from_slice(&s.with);
             last = s.end;
         }
         let gap = &data[last..];
-        out.extend_from_slice(self.text(gap, depth, cx).as_deref().unwrap_or(gap));
+        out.extend_from_slice(self.text(gap, 0, cx).as_deref().unwrap_or(gap));
         out
     }
 }

@@ -55,8 +55,10 @@ impl Needles {
         // the longer rule's spelling wins the dedup below deterministically.
         let mut sorted: Vec<&Secret> = secrets.iter().collect();
         sorted.sort_by(|a, b| b.value.len().cmp(&a.value.len()).then(a.rule.cmp(&b.rule)));
+        let mut values = std::collections::HashSet::new();
         for s in sorted {
-            if s.value.len() < MIN_LEN {
+            // The same secret is usually found in many places.
+            if s.value.len() < MIN_LEN || !values.insert(&s.value) {
                 continue;
             }
             let with = replacement(s, jwt);

@@ -16,7 +16,6 @@ impl Redactor {
         name: &str,
         input: &mut dyn Read,
         out: &mut dyn Write,
-        depth: u32,
         cx: &mut Cx,
     ) -> Result<(), Error> {
         let io_err = |e| Error::io(name, e);
@@ -38,7 +37,7 @@ impl Redactor {
                 self.cut(&buf, buf.len().saturating_sub(keep))
             };
             let piece = &buf[..cut];
-            match self.text(piece, depth, cx) {
+            match self.text(piece, 0, cx) {
                 Some(new) => out.write_all(&new),
                 None => out.write_all(piece),
             }
