@@ -437,7 +437,7 @@ fn archives_keep_names_order_and_untouched_members() {
         names,
         before.file_names().map(str::to_string).collect::<Vec<_>>()
     );
-    for i in 0..after.len() {
+    for (i, name) in names.iter().enumerate() {
         let mut raw_a = Vec::new();
         let mut raw_b = Vec::new();
         before
@@ -456,7 +456,7 @@ fn archives_keep_names_order_and_untouched_members() {
             .unwrap()
             .read_to_string(&mut text)
             .unwrap();
-        if names[i] == "/abs/quiet.txt" {
+        if name == "/abs/quiet.txt" {
             assert_eq!(raw_a, raw_b, "untouched member copied raw");
         } else {
             assert!(
