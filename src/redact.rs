@@ -49,7 +49,7 @@ impl Src {
 #[derive(Default)]
 struct Totals {
     inputs: u64,
-    changed: u64,
+    with_findings: u64,
     replaced: u64,
     findings: u64,
     errors: u64,
@@ -143,7 +143,7 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
         eprintln!(
             "scour: {verb} {} finding(s) in {} of {} input(s){}; {} error(s)",
             t.findings,
-            t.changed,
+            t.with_findings,
             t.inputs,
             if args.dry_run {
                 String::new()
@@ -200,6 +200,13 @@ fn jobs(args: &RedactArgs) -> anyhow::Result<(Vec<Job>, Vec<String>)> {
                 if e.file_type().is_file() {
                     let rel = e.path().strip_prefix(arg).unwrap_or(e.path()).to_path_buf();
                     found.push((Src::File(e.into_path()), rel));
+                } else if !e.file_type().is_dir() {
+                    // Links inside a tree are not followed (as in `scan`),
+                    // so they are neither read nor copied.
+                    eprintln!(
+                        "scour: warning: {}: not a regular file, not copied",
+                        e.path().display()
+                    );
                 }
             }
         } else {
@@ -285,7 +292,7 @@ impl Ctx {
         let mut t = self.totals.lock().unwrap();
         t.inputs += 1;
         t.findings += findings.len() as u64;
-        t.changed += u64::from(!findings.is_empty());
+        t.with_findings += u64::from(!findings.is_empty());
         Scanned {
             findings,
             errors: scan.errors,
