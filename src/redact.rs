@@ -10,7 +10,7 @@
 //! secrets.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -261,8 +261,9 @@ fn same_file(a: &Path, b: &Path) -> bool {
 struct Scanned {
     findings: Vec<Finding>,
     errors: Vec<(String, String)>,
-    /// What stdin held, kept for the second pass.
-    stdin: Option<Vec<u8>>,
+    /// What stdin held, spooled to an anonymous temporary file for the
+    /// second pass (so memory stays bounded whatever its size).
+    stdin: Option<File>,
 }
 
 impl Ctx {
@@ -276,12 +277,21 @@ impl Ctx {
                 None
             }
             Src::Stdin => {
-                let mut data = Vec::new();
-                if let Err(e) = io::stdin().lock().read_to_end(&mut data) {
-                    scan.error(&name, e.to_string());
+                let spooled = tempfile::tempfile().and_then(|mut f| {
+                    io::copy(&mut io::stdin().lock(), &mut f)?;
+                    f.seek(SeekFrom::Start(0))?;
+                    Ok(f)
+                });
+                match spooled {
+                    Ok(mut f) => {
+                        self.scanner.scan_reader(&name, &mut f, w, &mut scan);
+                        Some(f)
+                    }
+                    Err(e) => {
+                        scan.error(&name, format!("reading stdin: {e}"));
+                        None
+                    }
                 }
-                self.scanner.scan_bytes(&name, &data, w, &mut scan);
-                Some(data)
             }
         };
         let findings: Vec<Finding> = scan
@@ -327,7 +337,7 @@ impl Ctx {
             }
             return;
         }
-        let stdin = scanned.stdin.as_deref();
+        let stdin = scanned.stdin.as_ref();
         let result = match &job.dest {
             Some(dest) => write_file(redactor, &job.src, stdin, dest, self.in_place),
             None => write_stdout(redactor, &job.src, stdin),
@@ -359,12 +369,16 @@ impl Ctx {
 fn rewrite<W: Write + Seek>(
     r: &Redactor,
     src: &Src,
-    stdin: Option<&[u8]>,
+    stdin: Option<&File>,
     out: &mut W,
 ) -> anyhow::Result<Outcome> {
     Ok(match (src, stdin) {
         (Src::File(p), _) => r.redact_file(p, &p.display().to_string(), out)?,
-        (Src::Stdin, data) => r.redact_reader("-", &mut data.unwrap_or_default(), out)?,
+        (Src::Stdin, Some(mut f)) => {
+            f.seek(SeekFrom::Start(0))?;
+            r.redact_reader("-", &mut io::BufReader::new(f), out)?
+        }
+        (Src::Stdin, None) => bail!("stdin could not be read"),
     })
 }
 
@@ -374,7 +388,7 @@ fn rewrite<W: Write + Seek>(
 fn write_file(
     r: &Redactor,
     src: &Src,
-    stdin: Option<&[u8]>,
+    stdin: Option<&File>,
     dest: &Path,
     in_place: bool,
 ) -> anyhow::Result<Outcome> {
@@ -403,7 +417,7 @@ fn write_file(
 
 /// Stdout cannot seek (a zip writer needs to), so the copy goes through
 /// an anonymous temporary file.
-fn write_stdout(r: &Redactor, src: &Src, stdin: Option<&[u8]>) -> anyhow::Result<Outcome> {
+fn write_stdout(r: &Redactor, src: &Src, stdin: Option<&File>) -> anyhow::Result<Outcome> {
     let mut tmp = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
     let outcome = rewrite(r, src, stdin, &mut tmp)?;
     let mut tmp: File = tmp.into_inner().map_err(|e| e.into_error())?;
