@@ -2792,7 +2792,7 @@ def prepare_out(out: str) -> None:
     os.makedirs(out, exist_ok=True)
 
 
-def generate(out: str, seed: int, target: int, quiet: bool = False) -> dict:
+def generate(out: str, seed: int, target: int, quiet: bool = False, values: str | None = None) -> dict:
     g = Gen(seed, target)
     w = Writer(out)
     ratio = dict(RATIO)  # adapted as archives are written; never mutate the module default
@@ -2907,10 +2907,23 @@ def generate(out: str, seed: int, target: int, quiet: bool = False) -> dict:
     # ground truth
     gt = "\n".join(g.truth.lines()) + "\n"
     w.write("ground-truth.jsonl", gt.encode("utf-8"), "ground-truth")
+    if values:
+        write_values(g, values)
     stats = {"target": target, "written": w.total, "files": len(w.files), "per_kind": w.per_kind,
              "classes": {c: n for c, n in g.counts.items()}, "entries": len(g.truth.entries),
              "seconds": round(time.time() - t0, 2)}
     return stats
+
+
+def write_values(g: "Gen", path: str) -> None:
+    """The planted values themselves, one JSON object a line, for tests that
+    must check a value's bytes are gone (the redaction tests). Written outside
+    the corpus and after it, so the corpus stays the same with or without it."""
+    with open(path, "w", encoding="utf-8") as f:
+        for v, (files, _places) in g.truth.entries.items():
+            cls, alts, _attrs = g.meta[v]
+            f.write(json.dumps({"kind": KIND[cls], "class": cls, "value": v, "alts": list(alts),
+                                "files": list(files)}, ensure_ascii=False) + "\n")
 
 
 def main(argv=None) -> int:
@@ -2920,12 +2933,14 @@ def main(argv=None) -> int:
     ap.add_argument("--size", type=parse_size, default=parse_size("5M"), help="total bytes, e.g. 300K, 5M, 200M (K=1024)")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--stats", action="store_true", help="print a JSON summary on stdout")
+    ap.add_argument("--values", metavar="FILE",
+                    help="also write the planted values in clear to FILE (JSON Lines; keep it outside --out), for tests")
     a = ap.parse_args(argv)
     if a.size < 300 * 1024 and not a.quiet:
         print("gen.py: note: below ~300K the output may overshoot --size, because every class is still planted "
               f"{MIN_PER_CLASS}+ times and every document type is written once", file=sys.stderr)
     prepare_out(a.out)
-    st = generate(a.out, a.seed, a.size, a.quiet)
+    st = generate(a.out, a.seed, a.size, a.quiet, a.values)
     if a.stats:
         print(json.dumps(st, indent=2))
     elif not a.quiet:

@@ -19,12 +19,69 @@ pub enum Command {
     /// Exit status: 0 no findings, 1 findings, 2 an error occurred (whatever
     /// could be scanned is still reported).
     Scan(ScanArgs),
+    /// Write copies of files with every secret replaced, keeping each
+    /// format valid.
+    ///
+    /// Each input is scanned, then rewritten with every occurrence of every
+    /// secret found (raw, JSON-escaped, percent-encoded, inside base64)
+    /// replaced by `[REDACTED:<rule>:<first 8 hex of the fingerprint>]`.
+    /// Archives (zip, tar, tar.gz, gz) and mail are rewritten in place,
+    /// never extracted. Output goes to a temporary file next to the
+    /// destination, renamed when complete.
+    ///
+    /// Exit status: 0 nothing to redact, 1 values were redacted (or would
+    /// be, with --dry-run), 2 an error occurred (the other inputs are still
+    /// redacted; an input with an error is not written).
+    Redact(RedactArgs),
     /// List or check the built-in rules.
     Rules(RulesArgs),
     /// Write or check a scour.toml configuration.
     Config(ConfigArgs),
     /// Render the findings stored by `scan --db` in any output format.
     Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// Files or directories to redact (directories recursively); `-` reads
+    /// stdin.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Where to write: a file for one input, a directory for several
+    /// (created; each output keeps its path relative to the input
+    /// argument). Without it, a single input is written to stdout.
+    #[arg(long, short = 'o', value_name = "OUT", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+    /// Replace each input with its redacted copy, keeping its permissions.
+    #[arg(long)]
+    pub in_place: bool,
+    /// Also redact personal data (e-mail addresses, phone numbers, names,
+    /// addresses, card numbers, IBANs).
+    #[arg(long)]
+    pub pii: bool,
+    /// List what would be replaced; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How much of a JSON Web Token to remove: `signature` keeps header
+    /// and payload, `full` removes all of it.
+    #[arg(long, value_enum, default_value_t = JwtArg::Signature)]
+    pub jwt: JwtArg,
+    /// Worker threads (default: number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// How many containers deep to open: archives inside archives, gzip
+    /// layers, attachments inside e-mails.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_archive_depth: u32,
+    /// Do not print the summary to stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum JwtArg {
+    Signature,
+    Full,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod args;
 mod config_cmd;
 mod output;
 mod progress;
+mod redact;
 mod report_cmd;
 mod rules_cmd;
 mod scan;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Scan(a) => scan::run(a),
+        args::Command::Redact(a) => redact::run(a),
         args::Command::Rules(a) => rules_cmd::run(a),
         args::Command::Config(a) => config_cmd::run(a),
         args::Command::Report(a) => report_cmd::run(a),

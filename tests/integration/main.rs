@@ -2,6 +2,7 @@
 //! `autotests = false`); each test gets its own temporary directory.
 
 mod corpus;
+mod redact;
 mod scan;
 mod state;
 mod triage;

@@ -141,6 +141,12 @@ pub struct Part<'a> {
     /// The byte offset of the part's undecoded body (of the header block,
     /// for `headers`) in the message given to [`parts`].
     pub offset: usize,
+    /// The length of the undecoded body (of the header block, for
+    /// `headers`): `message[offset..offset + raw_len]` is what was decoded
+    /// into [`data`](Part::data), so a rewriter can put a re-encoded body
+    /// back in its place. For parts of a transfer-encoded container it is
+    /// the whole encoded container.
+    pub raw_len: usize,
     /// True for attachments: `Content-Disposition: attachment`, or a
     /// non-text part with a file name.
     pub is_attachment: bool,

@@ -60,6 +60,7 @@ fn walk_message<'a>(
         data: Cow::Borrowed(&buf[msg.start..msg.start + block.end]),
         decoders: Vec::new(),
         offset: msg.start,
+        raw_len: block.end,
         is_attachment: false,
     });
     let body = msg.start + block.body_start..msg.end;
@@ -108,6 +109,7 @@ fn walk_entity<'a>(
                 &decoded,
                 label,
                 body.start,
+                body.len(),
                 &plain,
                 default_type,
                 depth,
@@ -157,12 +159,14 @@ fn walk_entity<'a>(
 
 /// Walks a container that was itself transfer-encoded (not allowed by RFC
 /// 2045, but sent): its parts are decoded from a temporary buffer, so they
-/// are handed out owned, all with the offset of the encoded body.
+/// are handed out owned, all with the offset and length of the encoded body.
+#[allow(clippy::too_many_arguments)]
 fn walk_decoded(
     ctx: &mut Ctx<'_, '_>,
     decoded: &[u8],
     label: &'static str,
     offset: usize,
+    raw_len: usize,
     block: &HeaderBlock<'_>,
     default_type: &str,
     depth: usize,
@@ -174,6 +178,7 @@ fn walk_decoded(
         f(Part {
             data: Cow::Owned(p.data.into_owned()),
             offset,
+            raw_len,
             decoders,
             ..p
         })
@@ -216,6 +221,7 @@ fn emit_leaf<'a>(
         data,
         decoders: encoding.label().into_iter().collect(),
         offset: body.start,
+        raw_len: body.len(),
         is_attachment,
     });
 }

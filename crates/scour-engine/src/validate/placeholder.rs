@@ -25,10 +25,15 @@ const MARKERS: &[&[u8]] = &[
 
 /// True for values that look like documentation or templates: they contain
 /// a marker such as `EXAMPLE`, `xxxx` or `${`, are one repeated character,
-/// or contain an ascending run of 6 or more (`abcdef`, `123456`).
+/// or contain an ascending run of 6 or more (`abcdef`, `123456`); and for
+/// what `scour redact` leaves behind (see [`left_by_redaction`]), so that
+/// scanning a redacted file reports nothing.
 pub fn looks_like_placeholder(value: &[u8]) -> bool {
     static MATCHER: OnceLock<AhoCorasick> = OnceLock::new();
     if value.is_empty() || value.iter().all(|&b| b == value[0]) {
+        return true;
+    }
+    if left_by_redaction(value) {
         return true;
     }
     let markers = MATCHER.get_or_init(|| {
@@ -54,6 +59,45 @@ pub fn looks_like_placeholder(value: &[u8]) -> bool {
     false
 }
 
+/// The pieces of `[REDACTED:<rule>:<8 hex>]` markers that rules can still
+/// capture:
+/// - the 8 lowercase hex digits after a rule id ending in a keyword
+///   (`field.password:ec6b326a`, caught by assignment rules). Eight hex
+///   digits are 32 bits: an abbreviated hash or fingerprint, never a
+///   credential on their own;
+/// - a JWT whose signature was removed (`header.payload.`): it proves
+///   nothing to a server that checks signatures;
+/// - a Basic credential re-encoded as `user:[REDACTED:...]`.
+fn left_by_redaction(value: &[u8]) -> bool {
+    if value.len() == 8 && value.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return true;
+    }
+    if value.starts_with(b"eyJ")
+        && value.ends_with(b".")
+        && value.iter().filter(|&&b| b == b'.').count() == 2
+    {
+        return true;
+    }
+    base64_holds_marker(value)
+}
+
+/// True if `value` is base64 whose decoding holds a redaction marker.
+fn base64_holds_marker(value: &[u8]) -> bool {
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    use base64::Engine as _;
+    let body = value
+        .strip_suffix(b"==")
+        .or_else(|| value.strip_suffix(b"="))
+        .unwrap_or(value);
+    if body.len() < 16 || body.len() > 4096 || body.len() % 4 == 1 {
+        return false;
+    }
+    let decoded = STANDARD_NO_PAD
+        .decode(body)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(body));
+    decoded.is_ok_and(|d| memchr::memmem::find(&d, b"[REDACTED:").is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +114,10 @@ mod tests {
             b"abcdef123456",
             b"aaaaaaaaaaaaaaaaa",
             b"",
+            // Left by `scour redact`.
+            b"0a9f3c7e",
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.",
+            b"Y2ktYm90OltSRURBQ1RFRDpodHRwLmJhc2ljLWF1dGg6MDEyMzQ1Njdd",
         ] {
             assert!(looks_like_placeholder(p), "{}", String::from_utf8_lossy(p));
         }
@@ -80,7 +128,9 @@ mod tests {
         for v in [
             &b"Qm3vB8xK2pLr7TzYw4NcHd9sGf6jUe1aZoXyVb5t"[..],
             b"hX9#kP2$vL",
-            b"0a9f3c7e",
+            b"0a9f3c7e1",
+            b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
+            b"Y2ktYm90Okh1bnRlcjJIdW50ZXIy",
         ] {
             assert!(!looks_like_placeholder(v), "{}", String::from_utf8_lossy(v));
         }

@@ -378,3 +378,42 @@ fn names_and_types_of_unnamed_parts() {
     assert_eq!(parts[4].content_type, "text/plain");
     assert_eq!(&parts[5].data[..], b"no headers");
 }
+
+#[test]
+fn raw_len_spans_the_undecoded_body() {
+    let att = b64_lines(&[b'x'; 200]);
+    let msg = crlf(&format!(
+        "From: a@example.invalid\n\
+         Subject: s\n\
+         Content-Type: multipart/mixed; boundary=b\n\
+         \n\
+         --b\n\
+         Content-Type: text/plain\n\
+         Content-Transfer-Encoding: quoted-printable\n\
+         \n\
+         caf=C3=A9 =\n\
+         ok\n\
+         --b\n\
+         Content-Type: application/octet-stream; name=x.bin\n\
+         Content-Transfer-Encoding: base64\n\
+         \n\
+         {}\n\
+         --b--\n",
+        att.replace("\r\n", "\n")
+    ));
+    let parts = collect(&msg);
+    let raw = |i: usize| &msg[parts[i].offset..parts[i].offset + parts[i].raw_len];
+    assert!(
+        raw(0).starts_with(b"From: "),
+        "{:?}",
+        String::from_utf8_lossy(raw(0))
+    );
+    assert!(
+        raw(0).ends_with(b"boundary=b\r\n"),
+        "{:?}",
+        String::from_utf8_lossy(raw(0))
+    );
+    assert_eq!(raw(1), b"caf=C3=A9 =\r\nok");
+    assert_eq!(raw(2), att.as_bytes());
+    assert_eq!(&parts[2].data[..], &[b'x'; 200][..]);
+}

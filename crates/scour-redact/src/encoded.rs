@@ -1,0 +1,127 @@
+//! Secrets inside base64: HAR bodies with `encoding: base64`, SAML
+//! messages, cookies holding JSON. A run is decoded, redacted like any
+//! text (recursively, to a bounded depth), and encoded again in the same
+//! alphabet with the same padding, so the surrounding format stays valid.
+//! Gzip and zlib payloads inside base64 are inflated and compressed again.
+
+use std::io::{Read, Write};
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+
+use crate::{Cx, Redactor};
+
+/// Shortest base64 run decoded: shorter ones hide no secret worth a
+/// rule, and `Basic` credentials are handled by their own spelling.
+const MIN_RUN: usize = 16;
+
+/// How many base64 layers are opened, as in the scanner's decoding.
+pub(crate) const MAX_DECODINGS: u32 = 3;
+
+impl Redactor {
+    /// Rewrites the base64 runs of `data` whose decoded text holds a
+    /// secret; None if none does.
+    pub(crate) fn base64_runs(&self, data: &[u8], depth: u32, cx: &mut Cx) -> Option<Vec<u8>> {
+        let mut out: Option<Vec<u8>> = None;
+        let mut last = 0;
+        for run in scour_formats::base64_runs(data, MIN_RUN) {
+            let start = run.as_ptr() as usize - data.as_ptr() as usize;
+            let Some(new) = self.redact_run(run, depth, cx) else {
+                continue;
+            };
+            let o = out.get_or_insert_with(|| Vec::with_capacity(data.len()));
+            o.extend_from_slice(&data[last..start]);
+            o.extend_from_slice(new.as_bytes());
+            last = start + run.len();
+        }
+        let mut o = out?;
+        o.extend_from_slice(&data[last..]);
+        Some(o)
+    }
+
+    fn redact_run(&self, run: &[u8], depth: u32, cx: &mut Cx) -> Option<String> {
+        let decoded = scour_formats::decode_base64(run)?;
+        if decoded.len() < 8 {
+            return None;
+        }
+        let plain = if scour_formats::looks_like_text(&decoded) {
+            self.text(&decoded, depth + 1, cx)?
+        } else {
+            self.compressed(&decoded, depth, cx)?
+        };
+        Some(encode_like(run, &plain))
+    }
+
+    /// A gzip or zlib payload: inflated, redacted, compressed again.
+    fn compressed(&self, data: &[u8], depth: u32, cx: &mut Cx) -> Option<Vec<u8>> {
+        let limit = self.opts.limits.max_member_bytes as usize;
+        let gzip = data.starts_with(&[0x1f, 0x8b]);
+        // zlib: CMF 0x78 and a header checksum divisible by 31 (RFC 1950).
+        let zlib =
+            data.len() > 2 && data[0] == 0x78 && u16::from_be_bytes([data[0], data[1]]) % 31 == 0;
+        let mut inflated = Vec::new();
+        let read = if gzip {
+            flate2::read::MultiGzDecoder::new(data)
+                .take(limit as u64)
+                .read_to_end(&mut inflated)
+        } else if zlib {
+            flate2::read::ZlibDecoder::new(data)
+                .take(limit as u64)
+                .read_to_end(&mut inflated)
+        } else {
+            return None;
+        };
+        if read.is_err() || !scour_formats::looks_like_text(&inflated) {
+            return None;
+        }
+        let new = self.text(&inflated, depth + 1, cx)?;
+        let level = flate2::Compression::default();
+        let packed = if gzip {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
+            enc.write_all(&new).ok()?;
+            enc.finish().ok()?
+        } else {
+            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), level);
+            enc.write_all(&new).ok()?;
+            enc.finish().ok()?
+        };
+        Some(packed)
+    }
+}
+
+/// Encodes `plain` the way `original` was encoded: URL-safe alphabet if it
+/// used `-` or `_`, padded if it was padded (or had a length that needs no
+/// padding and used the standard alphabet). A character that
+/// [`scour_formats::decode_base64`] dropped (a run glued to a following
+/// letter) is kept at the end.
+pub(crate) fn encode_like(original: &[u8], plain: &[u8]) -> String {
+    let url = original.iter().any(|&b| b == b'-' || b == b'_');
+    let trimmed = original
+        .strip_suffix(b"==")
+        .or_else(|| original.strip_suffix(b"="))
+        .unwrap_or(original);
+    let padded = trimmed.len() != original.len();
+    let mut out = match (url, padded) {
+        (false, true) => STANDARD.encode(plain),
+        (false, false) => STANDARD_NO_PAD.encode(plain),
+        (true, true) => URL_SAFE.encode(plain),
+        (true, false) => URL_SAFE_NO_PAD.encode(plain),
+    };
+    if !padded && trimmed.len() % 4 == 1 {
+        out.push(trimmed[trimmed.len() - 1] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_follows_the_original() {
+        assert_eq!(encode_like(b"YWJjZA==", b"abcd"), "YWJjZA==");
+        assert_eq!(encode_like(b"YWJjZA", b"abcd"), "YWJjZA");
+        assert_eq!(encode_like(b"-_-_", b"\xfb\xff\xbf"), "-_-_");
+        assert_eq!(encode_like(b"YWJjZGVmx", b"abcdef"), "YWJjZGVmx");
+    }
+}
