@@ -191,7 +191,10 @@ impl Engine {
                 let Some(secret) = caps.get_group(compiled.secret_group) else {
                     continue;
                 };
-                if secret.is_empty() || !validate::passes(&rule.validate, &hay[secret.range()]) {
+                if secret.is_empty()
+                    || !validate::passes(&rule.validate, &hay[secret.range()])
+                    || validate::inside_redaction_marker(hay, secret.start)
+                {
                     continue;
                 }
                 let m = Match {
@@ -284,7 +287,9 @@ impl Engine {
                 continue;
             }
             let value = &haystack[secret.start..secret.end];
-            if validate::passes(&self.rules[r].validate, value) {
+            if validate::passes(&self.rules[r].validate, value)
+                && !validate::inside_redaction_marker(haystack, secret.start)
+            {
                 scratch.found.push(Found {
                     rule,
                     secret: (secret.start, secret.end),
@@ -339,6 +344,7 @@ impl Engine {
                     if !secret.is_empty()
                         && report.contains(&secret.start)
                         && validate::passes(&self.rules[r].validate, value)
+                        && !validate::inside_redaction_marker(haystack, secret.start)
                     {
                         scratch.found.push(Found {
                             rule,

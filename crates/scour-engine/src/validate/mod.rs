@@ -11,7 +11,7 @@ mod placeholder;
 pub use checksum::{crc32_base62, iban_mod97, luhn};
 pub use entropy::{character_classes, shannon_entropy};
 pub use jwt::{decode_jwt, Jwt};
-pub use placeholder::looks_like_placeholder;
+pub use placeholder::{inside_redaction_marker, looks_like_placeholder, REDACTION_MARKER};
 
 use scour_rules::{Checksum, Validate};
 

@@ -59,19 +59,14 @@ pub fn looks_like_placeholder(value: &[u8]) -> bool {
     false
 }
 
-/// The pieces of `[REDACTED:<rule>:<8 hex>]` markers that rules can still
-/// capture:
-/// - the 8 lowercase hex digits after a rule id ending in a keyword
-///   (`field.password:ec6b326a`, caught by assignment rules). Eight hex
-///   digits are 32 bits: an abbreviated hash or fingerprint, never a
-///   credential on their own;
+/// What `scour redact` leaves behind that rules can still capture, seen
+/// from the value alone (a value *inside* a marker, such as the fingerprint
+/// after `field.password:`, is dropped by the engine with
+/// [`inside_redaction_marker`], which sees the surrounding bytes):
 /// - a JWT whose signature was removed (`header.payload.`): it proves
 ///   nothing to a server that checks signatures;
 /// - a Basic credential re-encoded as `user:[REDACTED:...]`.
 fn left_by_redaction(value: &[u8]) -> bool {
-    if value.len() == 8 && value.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        return true;
-    }
     if value.starts_with(b"eyJ")
         && value.ends_with(b".")
         && value.iter().filter(|&&b| b == b'.').count() == 2
@@ -79,6 +74,20 @@ fn left_by_redaction(value: &[u8]) -> bool {
         return true;
     }
     base64_holds_marker(value)
+}
+
+/// The marker `scour redact` writes in place of a secret.
+pub const REDACTION_MARKER: &[u8] = b"[REDACTED:";
+
+/// True if byte `at` of `hay` lies inside a `[REDACTED:<rule>:<hex>]`
+/// marker: assignment rules read `jwt.token:ea348cd5` in it as a key and a
+/// value, and a redacted file must scan clean.
+pub fn inside_redaction_marker(hay: &[u8], at: usize) -> bool {
+    let from = at.saturating_sub(96);
+    let Some(open) = memchr::memmem::rfind(&hay[from..at.min(hay.len())], REDACTION_MARKER) else {
+        return false;
+    };
+    memchr::memchr(b']', &hay[from + open..at]).is_none()
 }
 
 /// True if `value` is base64 whose decoding holds a redaction marker.
@@ -115,7 +124,6 @@ mod tests {
             b"aaaaaaaaaaaaaaaaa",
             b"",
             // Left by `scour redact`.
-            b"0a9f3c7e",
             b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.",
             b"Y2ktYm90OltSRURBQ1RFRDpodHRwLmJhc2ljLWF1dGg6MDEyMzQ1Njdd",
         ] {
@@ -128,11 +136,22 @@ mod tests {
         for v in [
             &b"Qm3vB8xK2pLr7TzYw4NcHd9sGf6jUe1aZoXyVb5t"[..],
             b"hX9#kP2$vL",
-            b"0a9f3c7e1",
+            b"0a9f3c7e",
             b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
             b"Y2ktYm90Okh1bnRlcjJIdW50ZXIy",
         ] {
             assert!(!looks_like_placeholder(v), "{}", String::from_utf8_lossy(v));
         }
+    }
+
+    #[test]
+    fn positions_inside_markers() {
+        let hay = b"token: [REDACTED:jwt.token:ea348cd5] and token: ea348cd5";
+        let first = 27; // the fingerprint inside the marker
+        assert_eq!(&hay[first..first + 8], b"ea348cd5");
+        assert!(inside_redaction_marker(hay, first));
+        let second = hay.len() - 8; // the same bytes after the marker closed
+        assert!(!inside_redaction_marker(hay, second));
+        assert!(!inside_redaction_marker(b"ea348cd5", 0));
     }
 }
