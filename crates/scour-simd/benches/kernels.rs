@@ -29,7 +29,10 @@ fn main() {
         .map(|&(name, rel)| {
             let path = dir.join(rel);
             let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-                panic!("{}: {e} (run `cargo bench --bench stages -- --test` first)", path.display())
+                panic!(
+                    "{}: {e} (run `cargo bench --bench stages -- --test` first)",
+                    path.display()
+                )
             });
             (name, bytes)
         })
@@ -45,9 +48,17 @@ fn main() {
     for k in &variants {
         for (name, hay) in &inputs {
             let want: Vec<_> = scalar::digit_runs(hay, 7).collect();
-            assert_eq!(k.digit_runs(hay, 7).collect::<Vec<_>>(), want, "{k:?} digits {name}");
+            assert_eq!(
+                k.digit_runs(hay, 7).collect::<Vec<_>>(),
+                want,
+                "{k:?} digits {name}"
+            );
             let want: Vec<_> = scalar::base64_runs(hay, 8).collect();
-            assert_eq!(k.base64_runs(hay, 8).collect::<Vec<_>>(), want, "{k:?} base64 {name}");
+            assert_eq!(
+                k.base64_runs(hay, 8).collect::<Vec<_>>(),
+                want,
+                "{k:?} base64 {name}"
+            );
         }
         for t in &tokens {
             let want = scalar::shannon_entropy(t).to_bits();

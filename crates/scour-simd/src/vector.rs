@@ -46,31 +46,35 @@ pub(crate) trait Vector: Copy {
 
 /// Byte classes a run kernel needs, as masks over a 64-byte block.
 pub(crate) trait Classes {
+    /// The class masks of one vector, byte `i` as bit `i`.
+    ///
+    /// # Safety
+    /// The CPU must have `V`'s feature.
+    unsafe fn classify_vector<V: Vector>(v: V) -> [u64; 3];
+
     /// Masks for `p..p + 64`.
+    ///
+    /// Written as a plain loop over plain generic calls (no closures), so
+    /// that all of it inlines into the `#[target_feature]` entry point and
+    /// is compiled with the feature.
     ///
     /// # Safety
     /// `p..p + 64` must be readable, and the CPU must have `V`'s feature.
-    unsafe fn classify<V: Vector>(p: *const u8) -> [u64; 3];
-}
-
-/// Applies `f` to each vector of a 64-byte block and joins the masks.
-///
-/// # Safety
-/// `p..p + 64` must be readable, and the CPU must have `V`'s feature.
-#[inline(always)]
-unsafe fn per_vector<V: Vector>(p: *const u8, f: impl Fn(V) -> [u64; 3]) -> [u64; 3] {
-    let mut out = [0u64; 3];
-    let mut k = 0;
-    while k < 64 {
-        // SAFETY: `k + V::BYTES <= 64` and the caller vouches for
-        // `p..p + 64`; the caller also vouches for the CPU feature.
-        let m = f(unsafe { V::load(p.add(k)) });
-        for (o, m) in out.iter_mut().zip(m) {
-            *o |= m << k;
+    #[inline(always)]
+    unsafe fn classify<V: Vector>(p: *const u8) -> [u64; 3] {
+        let mut out = [0u64; 3];
+        let mut k = 0;
+        while k < 64 {
+            // SAFETY: `k + V::BYTES <= 64` and the caller vouches for
+            // `p..p + 64` and for the CPU feature.
+            let m = unsafe { Self::classify_vector(V::load(p.add(k))) };
+            for (o, m) in out.iter_mut().zip(m) {
+                *o |= m << k;
+            }
+            k += V::BYTES;
         }
-        k += V::BYTES;
+        out
     }
-    out
 }
 
 /// Digits and number separators: `[digit, separator, 0]`.
@@ -78,21 +82,18 @@ pub(crate) struct DigitClasses;
 
 impl Classes for DigitClasses {
     #[inline(always)]
-    unsafe fn classify<V: Vector>(p: *const u8) -> [u64; 3] {
-        // SAFETY: forwarded from the caller (see the trait's contract).
+    unsafe fn classify_vector<V: Vector>(v: V) -> [u64; 3] {
+        // SAFETY: the caller vouches for the CPU feature.
         unsafe {
-            per_vector::<V>(p, |v| {
-                let digit = v.in_range(b'0', b'9');
-                let sep = v
-                    .eq(b' ')
-                    .or(v.in_range(b'(', b')'))
-                    .or(v.eq(b'+'))
-                    .or(v.in_range(b'-', b'/'));
-                [digit.mask(), sep.mask(), 0]
-            })
+            let digit = v.in_range(b'0', b'9');
+            let sep = v
+                .eq(b' ')
+                .or(v.in_range(b'(', b')'))
+                .or(v.eq(b'+'))
+                .or(v.in_range(b'-', b'/'));
+            [digit.mask(), sep.mask(), 0]
         }
     }
-
 }
 
 /// Base64 characters and letters: `[base64, uppercase, lowercase]`.
@@ -100,22 +101,19 @@ pub(crate) struct Base64Classes;
 
 impl Classes for Base64Classes {
     #[inline(always)]
-    unsafe fn classify<V: Vector>(p: *const u8) -> [u64; 3] {
-        // SAFETY: forwarded from the caller (see the trait's contract).
+    unsafe fn classify_vector<V: Vector>(v: V) -> [u64; 3] {
+        // SAFETY: the caller vouches for the CPU feature.
         unsafe {
-            per_vector::<V>(p, |v| {
-                let upper = v.in_range(b'A', b'Z');
-                let lower = v.in_range(b'a', b'z');
-                let b64 = upper
-                    .or(lower)
-                    .or(v.in_range(b'0', b'9'))
-                    .or(v.eq(b'+'))
-                    .or(v.eq(b'/'))
-                    .or(v.eq(b'-'))
-                    .or(v.eq(b'_'));
-                [b64.mask(), upper.mask(), lower.mask()]
-            })
+            let upper = v.in_range(b'A', b'Z');
+            let lower = v.in_range(b'a', b'z');
+            let b64 = upper
+                .or(lower)
+                .or(v.in_range(b'0', b'9'))
+                .or(v.eq(b'+'))
+                .or(v.eq(b'/'))
+                .or(v.eq(b'-'))
+                .or(v.eq(b'_'));
+            [b64.mask(), upper.mask(), lower.mask()]
         }
     }
-
 }

@@ -36,7 +36,9 @@ fn byte() -> impl Strategy<Value = u8> {
 /// Lengths on either side of 16, 32, 64 and 128, and any up to 400.
 fn length() -> impl Strategy<Value = usize> {
     prop_oneof![
-        select(vec![0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129]),
+        select(vec![
+            0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129
+        ]),
         0usize..400,
     ]
 }
@@ -44,9 +46,8 @@ fn length() -> impl Strategy<Value = usize> {
 /// A haystack at a chosen offset into its buffer, so every alignment of
 /// its start (mod 64) is tried.
 fn haystack() -> impl Strategy<Value = (Vec<u8>, usize)> {
-    (length(), 0usize..64).prop_flat_map(|(len, off)| {
-        (proptest::collection::vec(byte(), len + off), Just(off))
-    })
+    (length(), 0usize..64)
+        .prop_flat_map(|(len, off)| (proptest::collection::vec(byte(), len + off), Just(off)))
 }
 
 proptest! {
@@ -107,8 +108,16 @@ fn long_runs_cross_blocks() {
         assert_eq!(want_b.len(), 1, "the mixed-case run, not the flat one");
         assert!(want_d.len() > 1, "three separators in a row split the run");
         for k in vector_kernels() {
-            assert_eq!(k.digit_runs(&hay, 10).collect::<Vec<_>>(), want_d, "{k:?} at {off}");
-            assert_eq!(k.base64_runs(&hay, 16).collect::<Vec<_>>(), want_b, "{k:?} at {off}");
+            assert_eq!(
+                k.digit_runs(&hay, 10).collect::<Vec<_>>(),
+                want_d,
+                "{k:?} at {off}"
+            );
+            assert_eq!(
+                k.base64_runs(&hay, 16).collect::<Vec<_>>(),
+                want_b,
+                "{k:?} at {off}"
+            );
         }
     }
 }
