@@ -89,8 +89,11 @@ impl Kernels {
 
     /// The fastest kernels this CPU runs. Detection runs once per process.
     ///
-    /// Under Miri this is always the scalar variant, which Miri can check
-    /// fully; the vector variants can still be asked for by name.
+    /// `SCOUR_SIMD=scalar` (or `sse2`, `avx2`, `neon`) in the environment
+    /// picks a variant instead, if the CPU runs it: for measuring one
+    /// against another end to end, and a way around a kernel suspected of
+    /// a bug. Under Miri this is always the scalar variant, which Miri can
+    /// check fully; the vector variants can still be asked for by name.
     pub fn best() -> Kernels {
         let code = BEST.load(Ordering::Relaxed);
         if let Some(&variant) = Variant::ALL.get(usize::from(code).wrapping_sub(1)) {
@@ -105,6 +108,13 @@ impl Kernels {
     fn detect() -> Variant {
         if cfg!(miri) {
             return Variant::Scalar;
+        }
+        let asked = std::env::var("SCOUR_SIMD").unwrap_or_default();
+        if let Some(v) = Variant::ALL
+            .into_iter()
+            .find(|v| format!("{v:?}").eq_ignore_ascii_case(&asked) && v.is_available())
+        {
+            return v;
         }
         // SSE2 wins over scalar for the run kernels but AVX2 wins over
         // SSE2; NEON is the only vector choice on aarch64.
