@@ -70,6 +70,9 @@ fn main() {
     for (name, hay) in &inputs {
         let mut g = c.benchmark_group(format!("digit_runs/{name}"));
         g.throughput(Throughput::Bytes(hay.len() as u64));
+        g.bench_function("reference", |b| {
+            b.iter(|| scalar::digit_runs(hay, 7).count())
+        });
         for k in &variants {
             g.bench_function(format!("{:?}", k.variant()), |b| {
                 b.iter(|| k.digit_runs(hay, 7).count())
@@ -78,6 +81,9 @@ fn main() {
         g.finish();
         let mut g = c.benchmark_group(format!("base64_runs/{name}"));
         g.throughput(Throughput::Bytes(hay.len() as u64));
+        g.bench_function("reference", |b| {
+            b.iter(|| scalar::base64_runs(hay, 8).count())
+        });
         for k in &variants {
             g.bench_function(format!("{:?}", k.variant()), |b| {
                 b.iter(|| k.base64_runs(hay, 8).count())
