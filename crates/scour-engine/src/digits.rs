@@ -6,52 +6,16 @@
 //! written with (`(415) 555-0132`, `4111 1111 1111 1111`, `+44 20 7946
 //! 0958`), and only runs long enough open windows.
 //!
-//! This is the scalar version, and the reference for any vectorised one.
-
-/// Bytes that may stand between the digits of one number.
-fn is_separator(b: u8) -> bool {
-    matches!(b, b' ' | b'-' | b'.' | b'/' | b'(' | b')' | b'+')
-}
+//! The run finding itself lives in `scour-simd` (vectorised, with the
+//! scalar reference it is tested against); this module states what the
+//! engine relies on, in its tests.
 
 /// Runs of at least `min` digits in `hay`, as `(start, end, digits)` with
 /// `start..end` spanning the first to the last digit. Up to two separators
-/// may stand between two digits of a run; a run followed by `:` is a clock
-/// time and is not reported.
+/// (` -./()+`) may stand between two digits of a run; a run followed by `:`
+/// is a clock time and is not reported.
 pub fn digit_runs(hay: &[u8], min: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < hay.len() {
-            match hay[i..].iter().position(u8::is_ascii_digit) {
-                None => {
-                    i = hay.len();
-                    return None;
-                }
-                Some(p) => i += p,
-            }
-            let start = i;
-            let (mut digits, mut last, mut seps) = (0usize, i, 0u8);
-            while i < hay.len() {
-                let b = hay[i];
-                if b.is_ascii_digit() {
-                    digits += 1;
-                    last = i;
-                    seps = 0;
-                } else if is_separator(b) && seps < 2 {
-                    seps += 1;
-                } else {
-                    break;
-                }
-                i += 1;
-            }
-            // `2023-10-02 10:` is a date and an hour, not a number: a run
-            // that stops right before a colon is a clock time.
-            let clock = hay.get(last + 1) == Some(&b':');
-            if digits >= min && !clock {
-                return Some((start, last + 1, digits));
-            }
-        }
-        None
-    })
+    scour_simd::digit_runs(hay, min)
 }
 
 #[cfg(test)]

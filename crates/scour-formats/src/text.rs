@@ -217,37 +217,12 @@ fn origin_for(origin: &Origin, text: &[u8], run: &[u8], decoder: &'static str) -
     o
 }
 
-fn is_b64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
-}
-
 /// Maximal runs of base64 characters (either alphabet) at least `min` long,
-/// with their `=` padding. A run must mix cases or digits: long lowercase
-/// words joined by `-` or `_` are not base64.
+/// with their `=` padding (at most two). A run must hold both an uppercase
+/// and a lowercase letter: long lowercase words joined by `-` or `_` are
+/// not base64. Vectorised in `scour-simd`.
 pub fn base64_runs(text: &[u8], min: usize) -> impl Iterator<Item = &[u8]> {
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < text.len() {
-            if !is_b64(text[i]) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < text.len() && is_b64(text[i]) {
-                i += 1;
-            }
-            let body = &text[start..i];
-            while i < text.len() && i - (start + body.len()) < 2 && text[i] == b'=' {
-                i += 1;
-            }
-            let mixed =
-                body.iter().any(u8::is_ascii_uppercase) && body.iter().any(u8::is_ascii_lowercase);
-            if body.len() >= min && mixed {
-                return Some(&text[start..i]);
-            }
-        }
-        None
-    })
+    scour_simd::base64_runs(text, min)
 }
 
 /// Decodes standard or URL-safe base64, padded or not; None if neither fits.
