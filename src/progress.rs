@@ -26,6 +26,8 @@ impl Progress {
             )
             .expect("a valid progress template"),
         );
+        // Every frame names files and findings, from the first one on.
+        bar.set_message("0 files, 0 findings");
         bar.enable_steady_tick(Duration::from_millis(200));
         let counter = bar.clone();
         let paths = paths.to_vec();
