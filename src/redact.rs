@@ -68,13 +68,7 @@ struct Ctx {
 
 pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
     let (jobs, missing) = jobs(&args)?;
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("starting worker threads")?;
+    let (_, pool) = crate::scan::worker_pool(args.threads)?;
     let engine = EngineBuilder::new()
         .rules(scour_rules::builtin().context("loading built-in rules")?)
         .build()

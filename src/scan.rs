@@ -53,15 +53,20 @@ enum Input {
     Stdin,
 }
 
-pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let started = Instant::now();
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+/// The worker threads (`-j N`, default one per CPU).
+pub fn worker_pool(threads: Option<usize>) -> anyhow::Result<(usize, rayon::ThreadPool)> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("starting worker threads")?;
+    Ok((threads, pool))
+}
+
+pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let (threads, pool) = worker_pool(args.threads)?;
     let config = match (&args.config, args.no_config) {
         (Some(path), _) => Config::load(path)?,
         (None, false) => Config::discover(Path::new("."))?.unwrap_or_else(Config::empty),

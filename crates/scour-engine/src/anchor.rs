@@ -102,24 +102,17 @@ fn fold_case(hir: &Hir) -> Hir {
 
 /// The lowercase letter if `class` is exactly that letter in both cases.
 fn one_letter(class: &Class) -> Option<u8> {
-    let bytes: Vec<u32> = match class {
-        Class::Bytes(c) => c
-            .ranges()
-            .iter()
-            .flat_map(|r| r.start()..=r.end())
-            .take(3)
-            .map(u32::from)
-            .collect(),
-        Class::Unicode(c) => c
-            .ranges()
-            .iter()
-            .flat_map(|r| r.start()..=r.end())
-            .take(3)
-            .map(u32::from)
-            .collect(),
+    let class = match class {
+        Class::Bytes(c) => c.clone(),
+        Class::Unicode(c) => c.to_byte_class()?,
     };
+    let bytes: Vec<u8> = class
+        .iter()
+        .flat_map(|r| r.start()..=r.end())
+        .take(3)
+        .collect();
     match bytes[..] {
-        [a, b] if a < 128 && b == a + 32 && (a as u8).is_ascii_uppercase() => Some(b as u8),
+        [a, b] if a.is_ascii_uppercase() && b == a.to_ascii_lowercase() => Some(b),
         _ => None,
     }
 }
