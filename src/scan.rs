@@ -95,6 +95,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         reveal: true,
         binary: args.binary,
         chunk_size: args.chunk_size,
+        // Every occurrence is listed with --no-dedup, however many.
+        max_locations: if args.triage.no_dedup {
+            usize::MAX
+        } else {
+            scour_report::MAX_LOCATIONS
+        },
         archives: !args.no_archives,
         ..Options::default()
     };

@@ -75,6 +75,27 @@ fn same_secret_in_many_files_is_one_finding_unless_no_dedup() {
 }
 
 #[test]
+fn a_secret_repeated_beyond_the_listing_cap_is_counted() {
+    let dir = Dir::new();
+    let token = Fake::new(12).okta();
+    let repeats = scour_report::MAX_LOCATIONS + 18;
+    let text: String = (0..repeats)
+        .map(|i| format!("line {i}: Authorization: SSWS {token}\n"))
+        .collect();
+    dir.write("big.log", text);
+    let out = scour(dir.path(), &["scan", "-f", "json", "."], None);
+    let v = json(&out);
+    let okta = by_rule(&v, "okta.api-token");
+    assert_eq!(okta.len(), 1, "{v:#}");
+    assert_eq!(okta[0]["occurrences"], repeats);
+    let listed = okta[0]["locations"].as_array().unwrap();
+    assert_eq!(listed.len(), scour_report::MAX_LOCATIONS);
+    // --no-dedup lists every one.
+    let out = scour(dir.path(), &["scan", "-f", "json", "--no-dedup", "."], None);
+    assert_eq!(by_rule(&json(&out), "okta.api-token").len(), repeats);
+}
+
+#[test]
 fn baseline_round_trip_suppresses_all_and_only_old_findings() {
     let dir = Dir::new();
     let mut fake = Fake::new(12);

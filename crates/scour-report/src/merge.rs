@@ -73,18 +73,18 @@ impl Finding {
     /// input, and checking each new place against the list would cost time
     /// in proportion to its square.
     pub fn merge(&mut self, other: Finding) {
-        self.fold(other, Places::Check);
+        self.fold(other, Places::Check, MAX_LOCATIONS);
     }
 
     /// [`Finding::merge`] for a caller that knows which places are new (it
     /// keeps its own index of them): `new_place` false merges only the rule
-    /// and the times.
-    pub fn merge_known(&mut self, other: Finding, new_place: bool) {
+    /// and the times. At most `cap` places are listed.
+    pub fn merge_known(&mut self, other: Finding, new_place: bool, cap: usize) {
         let places = if new_place { Places::New } else { Places::Seen };
-        self.fold(other, places);
+        self.fold(other, places, cap);
     }
 
-    fn fold(&mut self, other: Finding, places: Places) {
+    fn fold(&mut self, other: Finding, places: Places, cap: usize) {
         if self.locations.is_empty() {
             self.locations.push(self.location());
             self.occurrences = 1;
@@ -106,7 +106,7 @@ impl Finding {
             if places == Places::Check && self.locations.contains(&loc) {
                 continue;
             }
-            if self.locations.len() < MAX_LOCATIONS {
+            if self.locations.len() < cap {
                 self.locations.push(loc);
             }
             added += 1;

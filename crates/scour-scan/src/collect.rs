@@ -59,8 +59,9 @@ impl Pending {
 }
 
 /// The findings of one unit, one per distinct secret.
-#[derive(Default)]
 pub(crate) struct Collector {
+    /// Most places listed per finding.
+    cap: usize,
     findings: Vec<Finding>,
     by_fingerprint: HashMap<String, usize>,
     /// The last place recorded for each finding. The text scan and a field
@@ -72,6 +73,16 @@ pub(crate) struct Collector {
 }
 
 impl Collector {
+    /// A collector listing at most `cap` places per finding.
+    pub(crate) fn new(cap: usize) -> Collector {
+        Collector {
+            cap,
+            findings: Vec::new(),
+            by_fingerprint: HashMap::new(),
+            last: Vec::new(),
+        }
+    }
+
     /// Adds a finding, merging it into an earlier one for the same secret
     /// (see [`Finding::merge`] for which rule names it).
     pub(crate) fn add(&mut self, f: Finding) {
@@ -87,7 +98,7 @@ impl Collector {
         } else {
             let new_place = self.last[i] != place;
             self.last[i] = place;
-            self.findings[i].merge_known(f, new_place);
+            self.findings[i].merge_known(f, new_place, self.cap);
         }
     }
 

@@ -33,6 +33,10 @@ pub struct Options {
     pub limits: scour_archive::Limits,
     /// Largest single message read from a mailbox.
     pub max_message: usize,
+    /// Most places listed per finding of one input; the rest are counted
+    /// in `occurrences`. Bounds memory when a secret repeats millions of
+    /// times; `usize::MAX` lists every place (`--no-dedup`).
+    pub max_locations: usize,
 }
 
 impl Default for Options {
@@ -47,6 +51,7 @@ impl Default for Options {
             archives: true,
             limits: scour_archive::Limits::default(),
             max_message: 256 << 20,
+            max_locations: scour_report::MAX_LOCATIONS,
         }
     }
 }
@@ -313,7 +318,7 @@ impl Scanner {
                 self.csv_columns(name, body, shift, w, &mut pending);
             }
         }
-        let mut collector = Collector::default();
+        let mut collector = Collector::new(self.opts.max_locations);
         pending.place(all, 0, &mut LineCounter::new(), &mut collector);
         self.finish(name, all.len() as u64, collector, report);
         Ok(())
@@ -513,7 +518,7 @@ impl Scanner {
     fn plain(&self, name: &str, bytes: &[u8], w: &mut Worker, report: &mut dyn Report) {
         let mut pending = Pending::default();
         self.text_whole(name, bytes, 0, &mut w.scratch, &mut pending);
-        let mut collector = Collector::default();
+        let mut collector = Collector::new(self.opts.max_locations);
         pending.place(bytes, 0, &mut LineCounter::new(), &mut collector);
         self.finish(name, bytes.len() as u64, collector, report);
     }

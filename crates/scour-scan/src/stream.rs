@@ -54,7 +54,7 @@ impl Scanner {
     ) -> io::Result<u64> {
         let Worker { scratch, chunker } = w;
         let mut lines = LineCounter::new();
-        let mut collector = Collector::default();
+        let mut collector = Collector::new(self.opts.max_locations);
         let bytes = chunker.for_each(rdr, |chunk| {
             let pieces = split(chunk.data, chunk.report.clone(), false);
             let found = self.each_piece(scratch, &pieces, |scratch, piece| {
@@ -87,7 +87,7 @@ impl Scanner {
         let mut chunker =
             Chunker::new(self.opts.chunk_size, self.engine.overlap()).align_to_lines();
         let mut lines = LineCounter::new();
-        let mut collector = Collector::default();
+        let mut collector = Collector::new(self.opts.max_locations);
         let mut outcome = LinesOutcome::default();
         let mut line_base = 0u64;
         let mut long_records = 0u64;
