@@ -76,6 +76,22 @@ pub struct RedactArgs {
     /// Do not print the summary to stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub rules: RuleSource,
+}
+
+/// Where rules and allowlists come from; shared by `scan` and `redact`.
+#[derive(Debug, Args)]
+pub struct RuleSource {
+    /// Configuration file [default: ./scour.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read ./scour.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Extra rules, in scour's rule format or gitleaks' TOML (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_files: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -123,15 +139,8 @@ pub struct ScanArgs {
     /// about this plus the rules' overlap).
     #[arg(long, value_name = "BYTES", default_value_t = 8 << 20, hide = true)]
     pub chunk_size: usize,
-    /// Configuration file [default: ./scour.toml when it exists].
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Do not read ./scour.toml.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
-    /// Extra rules, in scour's rule format or gitleaks' TOML (repeatable).
-    #[arg(long = "rules", value_name = "FILE")]
-    pub rule_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleSource,
     /// Keep scan state and findings in this SQLite file: a re-run skips
     /// files already scanned unchanged, so a killed scan resumes.
     #[arg(long, value_name = "FILE")]

@@ -59,6 +59,7 @@ struct Ctx {
     scanner: Scanner,
     builder: RedactorBuilder,
     pii: bool,
+    allow: Vec<scour_config::Allowlist>,
     dry_run: bool,
     in_place: bool,
     totals: Mutex<Totals>,
@@ -69,8 +70,11 @@ struct Ctx {
 pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
     let (jobs, missing) = jobs(&args)?;
     let (_, pool) = crate::scan::worker_pool(args.threads)?;
+    // The same rules and allowlists as `scan`: what scan reports is what
+    // redact removes.
+    let (_, set) = crate::scan::load_rules(&args.rules)?;
     let engine = EngineBuilder::new()
-        .rules(scour_rules::builtin().context("loading built-in rules")?)
+        .rules(set.rules)
         .build()
         .context("compiling rules")?;
     let opts = Options {
@@ -91,6 +95,7 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
         scanner: Scanner::new(engine, opts),
         builder,
         pii: args.pii,
+        allow: set.allowlists,
         dry_run: args.dry_run,
         in_place: args.in_place,
         totals: Mutex::new(Totals {
@@ -292,6 +297,13 @@ impl Ctx {
             .findings
             .into_iter()
             .filter(|f| self.pii || f.category != Category::Pii)
+            .filter(|f| {
+                let secret = f.secret.as_deref().unwrap_or("");
+                !self
+                    .allow
+                    .iter()
+                    .any(|a| a.allows(&f.rule, &f.path, secret))
+            })
             .collect();
         let mut t = self.totals.lock().unwrap();
         t.inputs += 1;

@@ -17,13 +17,13 @@ use std::time::Instant;
 
 use anyhow::Context;
 use rayon::prelude::*;
-use scour_config::{Allowlist, Config};
+use scour_config::{Allowlist, Config, RuleSet};
 use scour_engine::EngineBuilder;
 use scour_report::{FileError, Finding, Summary};
 use scour_scan::{Options, Report, Scanner, Worker};
 use scour_state::{content_hash, FileMeta, StateDb};
 
-use crate::args::ScanArgs;
+use crate::args::{RuleSource, ScanArgs};
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::triage::{self, Triage};
@@ -53,6 +53,19 @@ enum Input {
     Stdin,
 }
 
+/// The configuration (`--config`, `./scour.toml`, or none) and the rules
+/// and allowlists it and the `--rules` files make.
+pub fn load_rules(src: &RuleSource) -> anyhow::Result<(Config, RuleSet)> {
+    let config = match (&src.config, src.no_config) {
+        (Some(path), _) => Config::load(path)?,
+        (None, false) => Config::discover(Path::new("."))?.unwrap_or_else(Config::empty),
+        (None, true) => Config::empty(),
+    };
+    let builtin = scour_rules::builtin().context("loading built-in rules")?;
+    let set = config.ruleset(builtin, &src.rule_files)?;
+    Ok((config, set))
+}
+
 /// The worker threads (`-j N`, default one per CPU).
 pub fn worker_pool(threads: Option<usize>) -> anyhow::Result<(usize, rayon::ThreadPool)> {
     let threads =
@@ -67,13 +80,7 @@ pub fn worker_pool(threads: Option<usize>) -> anyhow::Result<(usize, rayon::Thre
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let (threads, pool) = worker_pool(args.threads)?;
-    let config = match (&args.config, args.no_config) {
-        (Some(path), _) => Config::load(path)?,
-        (None, false) => Config::discover(Path::new("."))?.unwrap_or_else(Config::empty),
-        (None, true) => Config::empty(),
-    };
-    let builtin = scour_rules::builtin().context("loading built-in rules")?;
-    let set = config.ruleset(builtin, &args.rule_files)?;
+    let (config, set) = load_rules(&args.rules)?;
     let triage = Triage::new(&args.triage)?;
     let mut rules = set.rules;
     if args.db.is_none() {

@@ -300,3 +300,35 @@ fn base64_url(data: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(data)
 }
+
+#[test]
+fn scour_toml_rules_and_allowlists_apply_as_in_scan() {
+    let dir = Dir::new();
+    let mut fake = Fake::new(21);
+    let (kept, gone, aws) = (fake.okta(), fake.okta(), fake.aws_key_id());
+    dir.write(
+        "scour.toml",
+        format!(
+            "[rules]\ndisable = [\"aws.access-key-id\"]\n[allowlist]\nsecrets = [\"^{}$\"]\n",
+            &kept
+        ),
+    );
+    let src = dir.write(
+        "t.log",
+        format!("SSWS {kept}\nSSWS {gone}\naws_access_key_id = {aws}\n"),
+    );
+    let out = redact(dir.path(), &[src.to_str().unwrap()], 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&kept), "allowlisted secret kept: {text}");
+    assert!(text.contains(&aws), "disabled rule: {text}");
+    assert!(!text.contains(&gone), "{text}");
+    // Without the configuration all three go.
+    let out = redact(dir.path(), &["--no-config", src.to_str().unwrap()], 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        ![&kept, &gone, &aws]
+            .iter()
+            .any(|s| text.contains(s.as_str())),
+        "{text}"
+    );
+}
