@@ -62,6 +62,32 @@ pub fn scan_json(
     raw: &[u8],
     sink: &mut dyn HitSink,
 ) -> Result<(DocKind, Stats), ParseError> {
+    scan_json_with(engine, scratch, opts, raw, None, sink)
+}
+
+/// [`scan_json`] with the text scan of `raw` already done by the caller:
+/// `raw_hits` are its matches as (rule index, secret range), in order. A
+/// caller scans a big document's bytes in parallel pieces this way, while
+/// the walk itself stays one pass.
+pub fn scan_json_prescanned(
+    engine: &Engine,
+    scratch: &mut Scratch,
+    opts: &DecodeOptions,
+    raw: &[u8],
+    raw_hits: Vec<(usize, Range<usize>)>,
+    sink: &mut dyn HitSink,
+) -> Result<(DocKind, Stats), ParseError> {
+    scan_json_with(engine, scratch, opts, raw, Some(raw_hits), sink)
+}
+
+fn scan_json_with(
+    engine: &Engine,
+    scratch: &mut Scratch,
+    opts: &DecodeOptions,
+    raw: &[u8],
+    raw_hits: Option<Vec<(usize, Range<usize>)>>,
+    sink: &mut dyn HitSink,
+) -> Result<(DocKind, Stats), ParseError> {
     let mut copy = raw.to_vec();
     let doc = Doc::parse(raw, &mut copy)?;
     let kind = if is_har(&doc) {
@@ -69,10 +95,13 @@ pub fn scan_json(
     } else {
         DocKind::Json
     };
-    let mut raw_hits: Vec<(usize, Range<usize>)> = Vec::new();
-    engine.scan(raw, scratch, &mut |m: &Match<'_>| {
-        raw_hits.push((m.rule_index(), m.secret_range()));
-        true
+    let raw_hits = raw_hits.unwrap_or_else(|| {
+        let mut hits = Vec::new();
+        engine.scan(raw, scratch, &mut |m: &Match<'_>| {
+            hits.push((m.rule_index(), m.secret_range()));
+            true
+        });
+        hits
     });
     let mut w = Walker {
         engine,

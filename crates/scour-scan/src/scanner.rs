@@ -4,7 +4,7 @@ use std::path::Path;
 
 use scour_archive::{ArchiveKind, Budget, MemberSink, SkipReason};
 use scour_engine::{Engine, Match, Scratch};
-use scour_formats::{scan_decoded, scan_json, DecodeOptions, Hit, Origin};
+use scour_formats::{scan_decoded, scan_json_prescanned, DecodeOptions, Hit, Origin};
 use scour_input::{sniff, Chunker, LineCounter, Sniff, SNIFF_LEN};
 use scour_report::Finding;
 use scour_rules::Place;
@@ -278,11 +278,13 @@ impl Scanner {
                 as_text = false;
             } else {
                 let mut sink = |h: &Hit<'_>| pending.push(h, name, shift, self.opts.reveal);
-                match scan_json(
+                let raw_hits = self.raw_hits(body, &mut w.scratch);
+                match scan_json_prescanned(
                     &self.engine,
                     &mut w.scratch,
                     &self.opts.decode,
                     body,
+                    raw_hits,
                     &mut sink,
                 ) {
                     Ok((_, stats)) => {

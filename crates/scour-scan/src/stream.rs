@@ -277,6 +277,27 @@ impl Scanner {
         );
     }
 
+    /// The engine's matches over all of `data` as (rule index, secret
+    /// range), in order: the text scan a JSON walk starts from, done in
+    /// parallel pieces when `data` is big enough to split.
+    pub(crate) fn raw_hits(&self, data: &[u8], own: &mut Scratch) -> Vec<(usize, Range<usize>)> {
+        let pieces = split(data, 0..data.len(), false);
+        let ov = self.engine.overlap();
+        let parts = self.each_piece(own, &pieces, |scratch, piece| {
+            let ctx = piece.start.saturating_sub(ov)..(piece.end + ov).min(data.len());
+            let report = piece.start - ctx.start..piece.end - ctx.start;
+            let mut hits = Vec::new();
+            self.engine
+                .scan_reporting(&data[ctx.clone()], report, scratch, &mut |m: &Match<'_>| {
+                    let r = m.secret_range();
+                    hits.push((m.rule_index(), r.start + ctx.start..r.end + ctx.start));
+                    true
+                });
+            hits
+        });
+        parts.concat()
+    }
+
     /// Runs `f` on every piece, in parallel when there are several, and
     /// returns the results in piece order. A single piece runs here, with
     /// the caller's scratch.

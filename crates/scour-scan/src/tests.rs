@@ -417,3 +417,46 @@ mod archives {
         );
     }
 }
+
+/// A document big enough to be text-scanned in parallel pieces: every
+/// token is still found once, at its exact offset, with its pointer.
+#[test]
+fn big_json_document_scanned_in_pieces_keeps_offsets_and_pointers() {
+    let alphabet = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut token = || {
+        let body: String = (0..40)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                alphabet[(state % alphabet.len() as u64) as usize] as char
+            })
+            .collect();
+        format!("00{body}")
+    };
+    let padding = "x".repeat(600);
+    let tokens: Vec<String> = (0..4000).map(|_| token()).collect();
+    let entries: Vec<String> = tokens
+        .iter()
+        .map(|t| {
+            format!(
+                r#"{{"request":{{"url":"https://a.test/{padding}","headers":[{{"name":"Authorization","value":"SSWS {t}"}}]}}}}"#
+            )
+        })
+        .collect();
+    let har = format!(r#"{{"log":{{"entries":[{}]}}}}"#, entries.join(","));
+    assert!(har.len() > 4 * crate::stream::MIN_PIECE);
+    let out = scan("big.har", har.as_bytes());
+    for (i, t) in tokens.iter().enumerate() {
+        let found = with_secret(&out, t);
+        assert_eq!(found.len(), 1, "token {i}");
+        let f = &found[0].1;
+        assert_eq!(
+            &har.as_bytes()[f.start as usize..f.end as usize],
+            t.as_bytes()
+        );
+        let pointer = format!("/log/entries/{i}/request/headers/0/value");
+        assert_eq!(f.pointer.as_deref(), Some(pointer.as_str()), "token {i}");
+    }
+}
