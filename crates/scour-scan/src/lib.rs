@@ -45,4 +45,6 @@ pub use collect::ALLOW_MARKER;
 pub use scanner::{Options, Report, Scanner, Worker};
 
 #[cfg(test)]
+mod seams;
+#[cfg(test)]
 mod tests;

@@ -6,8 +6,8 @@ use scour_report::Finding;
 use crate::{Options, Report, Scanner};
 
 #[derive(Default)]
-struct Out {
-    findings: Vec<(String, Finding)>,
+pub(crate) struct Out {
+    pub(crate) findings: Vec<(String, Finding)>,
     scanned: Vec<String>,
     skipped: Vec<(String, String)>,
     warnings: Vec<(String, String)>,
