@@ -37,7 +37,7 @@ mod walk_tests;
 pub use hit::{Hit, HitSink, Origin};
 pub use tape::{Doc, ParseError, Text, Value};
 pub use text::{
-    base64_runs, decode_base64, looks_like_text, percent_runs, scan_decoded, scan_text,
+    base64_runs, decode_base64, inflate, looks_like_text, percent_runs, scan_decoded, scan_text,
     DecodeOptions,
 };
 pub use walk::{is_har, scan_json, scan_json_prescanned, DocKind, Stats};

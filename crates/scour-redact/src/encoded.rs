@@ -4,7 +4,7 @@
 //! alphabet with the same padding, so the surrounding format stays valid.
 //! Gzip and zlib payloads inside base64 are inflated and compressed again.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -55,28 +55,13 @@ impl Redactor {
     /// A gzip or zlib payload: inflated, redacted, compressed again.
     fn compressed(&self, data: &[u8], depth: u32, cx: &mut Cx) -> Option<Vec<u8>> {
         let limit = self.opts.limits.max_member_bytes as usize;
-        let gzip = data.starts_with(&[0x1f, 0x8b]);
-        // zlib: CMF 0x78 and a header checksum divisible by 31 (RFC 1950).
-        let zlib =
-            data.len() > 2 && data[0] == 0x78 && u16::from_be_bytes([data[0], data[1]]) % 31 == 0;
-        let mut inflated = Vec::new();
-        let read = if gzip {
-            flate2::read::MultiGzDecoder::new(data)
-                .take(limit as u64)
-                .read_to_end(&mut inflated)
-        } else if zlib {
-            flate2::read::ZlibDecoder::new(data)
-                .take(limit as u64)
-                .read_to_end(&mut inflated)
-        } else {
-            return None;
-        };
-        if read.is_err() || !scour_formats::looks_like_text(&inflated) {
+        let (inflated, how) = scour_formats::inflate(data, limit)?;
+        if !scour_formats::looks_like_text(&inflated) {
             return None;
         }
         let new = self.text(&inflated, depth + 1, cx)?;
         let level = flate2::Compression::default();
-        let packed = if gzip {
+        let packed = if how == "gzip" {
             let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
             enc.write_all(&new).ok()?;
             enc.finish().ok()?
