@@ -4,7 +4,7 @@ use std::path::Path;
 
 use scour_archive::{ArchiveKind, Budget, MemberSink, SkipReason};
 use scour_engine::{Engine, Match, Scratch};
-use scour_formats::{scan_decoded, scan_json_prescanned, DecodeOptions, Hit, Origin};
+use scour_formats::{scan_json_prescanned, DecodeOptions, Hit, Origin};
 use scour_input::{sniff, Chunker, LineCounter, Sniff, SNIFF_LEN};
 use scour_report::Finding;
 use scour_rules::Place;
@@ -542,21 +542,7 @@ impl Scanner {
         scratch: &mut Scratch,
         pending: &mut Pending,
     ) {
-        let origin = Origin::raw(0);
-        let reveal = self.opts.reveal;
-        self.engine.scan(body, scratch, &mut |m: &Match<'_>| {
-            pending.push(&Hit::new(m, &origin), name, shift, reveal);
-            true
-        });
-        scan_decoded(
-            &self.engine,
-            scratch,
-            &self.opts.decode,
-            body,
-            &origin,
-            0,
-            &mut |h: &Hit<'_>| pending.push(h, name, shift, reveal),
-        );
+        self.text_piece(name, body, shift, 0..body.len(), false, scratch, pending);
     }
 
     /// CSV cells by column header; cells are verbatim when unquoted.

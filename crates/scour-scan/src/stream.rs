@@ -21,7 +21,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use scour_engine::{Match, Scratch};
 use scour_formats::{scan_decoded, scan_json, Hit, Origin};
-use scour_input::{Chunk, Chunker, LineCounter};
+use scour_input::{Chunker, LineCounter};
 
 use crate::collect::{Collector, Pending};
 use crate::scanner::{Report, Scanner, Worker};
@@ -60,7 +60,15 @@ impl Scanner {
             let found = self.each_piece(scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
                 let interior = piece.start != chunk.report.start;
-                self.text_piece(name, &chunk, piece, interior, scratch, &mut pending);
+                self.text_piece(
+                    name,
+                    chunk.data,
+                    chunk.offset,
+                    piece,
+                    interior,
+                    scratch,
+                    &mut pending,
+                );
                 pending
             });
             for mut pending in found {
@@ -116,7 +124,15 @@ impl Scanner {
             let found = self.each_piece(&mut w.scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
                 let got = if text_piece.as_ref() == Some(&piece) {
-                    self.text_piece(name, &chunk, piece.clone(), false, scratch, &mut pending);
+                    self.text_piece(
+                        name,
+                        chunk.data,
+                        chunk.offset,
+                        piece.clone(),
+                        false,
+                        scratch,
+                        &mut pending,
+                    );
                     LinesOutcome::default()
                 } else {
                     let shift = chunk.offset + piece.start as u64;
@@ -225,24 +241,25 @@ impl Scanner {
         }
     }
 
-    /// Scans `piece` of a chunk as text: the engine over the piece with the
+    /// Scans `piece` of `data` (at stream offset `offset`) as text: the engine over the piece with the
     /// engine's overlap as context on either side, then nested decoding of
     /// the encoded runs that start in the piece. An `interior` piece skips
     /// a run that merely continues from the piece before (that piece
     /// decodes it whole).
-    fn text_piece(
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn text_piece(
         &self,
         name: &str,
-        chunk: &Chunk<'_>,
+        data: &[u8],
+        offset: u64,
         piece: Range<usize>,
         interior: bool,
         scratch: &mut Scratch,
         pending: &mut Pending,
     ) {
-        let data = chunk.data;
         let ov = self.engine.overlap();
         let ctx = piece.start.saturating_sub(ov)..(piece.end + ov).min(data.len());
-        let shift = chunk.offset + ctx.start as u64;
+        let shift = offset + ctx.start as u64;
         let origin = Origin::raw(0);
         let reveal = self.opts.reveal;
         let report = piece.start - ctx.start..piece.end - ctx.start;
@@ -271,7 +288,7 @@ impl Scanner {
             0,
             &mut |h: &Hit<'_>| {
                 if h.anchor() < piece.end {
-                    pending.push(h, name, chunk.offset, reveal);
+                    pending.push(h, name, offset, reveal);
                 }
             },
         );
