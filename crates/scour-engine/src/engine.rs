@@ -191,10 +191,7 @@ impl Engine {
                 let Some(secret) = caps.get_group(compiled.secret_group) else {
                     continue;
                 };
-                if secret.is_empty()
-                    || !validate::passes(&rule.validate, &hay[secret.range()])
-                    || validate::inside_redaction_marker(hay, secret.start)
-                {
+                if !accept(rule, hay, secret.range()) {
                     continue;
                 }
                 let m = Match {
@@ -283,13 +280,7 @@ impl Engine {
             let Some(secret) = caps.get_group(compiled.secret_group) else {
                 continue;
             };
-            if secret.is_empty() || !report.contains(&secret.start) {
-                continue;
-            }
-            let value = &haystack[secret.start..secret.end];
-            if validate::passes(&self.rules[r].validate, value)
-                && !validate::inside_redaction_marker(haystack, secret.start)
-            {
+            if report.contains(&secret.start) && accept(&self.rules[r], haystack, secret.range()) {
                 scratch.found.push(Found {
                     rule,
                     secret: (secret.start, secret.end),
@@ -340,11 +331,8 @@ impl Engine {
                 };
                 last = Some((rule, whole.end().max(whole.start() + 1)));
                 if let Some(secret) = caps.get_group(compiled.secret_group) {
-                    let value = &haystack[secret.start..secret.end];
-                    if !secret.is_empty()
-                        && report.contains(&secret.start)
-                        && validate::passes(&self.rules[r].validate, value)
-                        && !validate::inside_redaction_marker(haystack, secret.start)
+                    if report.contains(&secret.start)
+                        && accept(&self.rules[r], haystack, secret.range())
                     {
                         scratch.found.push(Found {
                             rule,
@@ -388,6 +376,15 @@ impl Engine {
             }
         }
     }
+}
+
+/// Whether a regex match's secret at `secret` in `hay` is reported: not
+/// empty, passing the rule's validators, and not part of a `[REDACTED:...]`
+/// marker that `scour redact` wrote.
+fn accept(rule: &Rule, hay: &[u8], secret: std::ops::Range<usize>) -> bool {
+    !secret.is_empty()
+        && validate::passes(&rule.validate, &hay[secret.clone()])
+        && !validate::inside_redaction_marker(hay, secret.start)
 }
 
 /// Decodes `Basic <base64>` (scheme optional, case-insensitive) into `out`.
