@@ -2,7 +2,7 @@
 # Fuzzes every target (or those named) for SECONDS each, JOBS at a time,
 # then prints executions and coverage per target from libFuzzer's final
 # stats. Inputs that add coverage go to corpus/<target>/ (not committed;
-# `cargo test -p scour-fuzz` replays it when present); crashes, hangs
+# `SCOUR_REPLAY_CORPUS=1 cargo test -p scour-fuzz` replays it); crashes, hangs
 # (-timeout) and memory blow-ups (-rss_limit_mb) go to artifacts/<target>/.
 #
 #   fuzz/run.sh                 # all targets, 600 s each, 2 at a time

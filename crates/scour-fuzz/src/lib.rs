@@ -7,9 +7,9 @@
 //!
 //! - `fuzz/fuzz_targets/<name>.rs` hands libFuzzer's inputs to them
 //!   (`cargo +nightly fuzz run <name>`, see `fuzz/README.md`);
-//! - `tests/replay.rs` runs every file of `fuzz/seeds/<name>/` (and of
-//!   `fuzz/corpus/<name>/` when a local fuzzing run left one) through them
-//!   in `cargo test`, so CI checks the seed corpora and every input a
+//! - `tests/replay.rs` runs every file of `fuzz/seeds/<name>/` (and, with
+//!   `SCOUR_REPLAY_CORPUS=1`, of a local run's `fuzz/corpus/<name>/`)
+//!   through them in `cargo test`, so CI checks the seed corpora and every input a
 //!   fuzzer once found is a regression test.
 //!
 //! Beyond "no panic, no hang, no blow-up", each target states what must

@@ -7,7 +7,8 @@
 //! Besides the raw bytes, the JSON-escaped forms (once and twice, for JSON
 //! held in a JSON string) and the usual percent-encodings are searched,
 //! each replaced by the marker in the same spelling, so the text around
-//! it stays valid JSON or a valid URL.
+//! it stays valid JSON or a valid URL. UTF-16 text (both byte orders) is
+//! searched for the secret's UTF-16 form.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -201,7 +202,26 @@ fn spellings(value: &[u8], with: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
             }
         }
     }
+    // Text saved as UTF-16 (Windows tools, some log exports): the scanner
+    // transcodes it, so the secret is also searched in both byte orders.
+    if let (Ok(v), Ok(w)) = (std::str::from_utf8(value), std::str::from_utf8(with)) {
+        for be in [false, true] {
+            out.push((utf16(v, be), utf16(w, be)));
+        }
+    }
     out
+}
+
+fn utf16(s: &str, big_endian: bool) -> Vec<u8> {
+    s.encode_utf16()
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy)]
@@ -282,6 +302,27 @@ mod tests {
         let mut out = Vec::new();
         Needles::new(secrets, jwt).replace(text.as_bytes(), &mut out);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn utf16_text_is_redacted_in_utf16() {
+        let s = [secret("okta.api-token", "00Tq8Zm3Vw7Lp2Kr9Xn4")];
+        for be in [false, true] {
+            let mut text = if be {
+                vec![0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE]
+            };
+            text.extend(utf16("key 00Tq8Zm3Vw7Lp2Kr9Xn4\r\n", be));
+            let mut out = Vec::new();
+            assert_eq!(
+                Needles::new(&s, JwtMode::Signature).replace(&text, &mut out),
+                1
+            );
+            let mut want = text[..2].to_vec();
+            want.extend(utf16("key [REDACTED:okta.api-token:01234567]\r\n", be));
+            assert_eq!(out, want);
+        }
     }
 
     #[test]

@@ -185,11 +185,12 @@ impl Scanner {
                     return Ok(());
                 };
                 let text = utf16_to_utf8(&all[2..], big_endian);
-                report.warning(
-                    name,
-                    "UTF-16 text: offsets refer to the text transcoded to UTF-8".into(),
-                );
-                return self.structured_or_text(name, &text, w, report);
+                let decoder = if big_endian { "utf-16be" } else { "utf-16le" };
+                let mut report = Transcoded {
+                    inner: report,
+                    decoder,
+                };
+                return self.structured_or_text(name, &text, w, &mut report);
             }
             _ => {}
         }
@@ -628,6 +629,39 @@ fn is_json_lines(name: &str, body: &[u8]) -> bool {
     };
     let (first, rest) = (body[..nl].trim_ascii(), body[nl + 1..].trim_ascii_start());
     matches!(first.last(), Some(b'}' | b']')) && matches!(rest.first(), Some(b'{' | b'['))
+}
+
+/// Findings of a transcoded input: offsets are into the transcoded text,
+/// so the transcoding is listed first among each place's decoders, as for
+/// any secret found in decoded bytes (lines are the file's: transcoding
+/// keeps every line break).
+struct Transcoded<'r> {
+    inner: &'r mut dyn Report,
+    decoder: &'static str,
+}
+
+impl Report for Transcoded<'_> {
+    fn findings(&mut self, path: &str, mut findings: Vec<Finding>) {
+        for f in &mut findings {
+            f.decoders.insert(0, self.decoder.to_string());
+            for l in &mut f.locations {
+                l.decoders.insert(0, self.decoder.to_string());
+            }
+        }
+        self.inner.findings(path, findings)
+    }
+    fn scanned(&mut self, path: &str, bytes: u64) {
+        self.inner.scanned(path, bytes)
+    }
+    fn skipped(&mut self, path: &str, reason: &str) {
+        self.inner.skipped(path, reason)
+    }
+    fn warning(&mut self, path: &str, message: String) {
+        self.inner.warning(path, message)
+    }
+    fn error(&mut self, path: &str, message: String) {
+        self.inner.error(path, message)
+    }
 }
 
 fn utf16_to_utf8(b: &[u8], big_endian: bool) -> Vec<u8> {

@@ -191,7 +191,20 @@ fn utf16_is_transcoded() {
     let mut bytes = vec![0xFF, 0xFE];
     bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     let out = scan("notes.txt", &bytes);
-    assert_eq!(with_secret(&out, OKTA).len(), 1);
+    let found = with_secret(&out, OKTA);
+    assert_eq!(found.len(), 1);
+    // Offsets are into the UTF-8 text, and the place says so.
+    let f = &found[0].1;
+    assert_eq!(f.decoders, ["utf-16le"]);
+    assert_eq!(
+        &text.as_bytes()[f.start as usize..f.end as usize],
+        OKTA.as_bytes()
+    );
+
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let out = scan("notes.txt", &be);
+    assert_eq!(with_secret(&out, OKTA)[0].1.decoders, ["utf-16be"]);
 }
 
 #[test]
