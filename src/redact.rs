@@ -122,7 +122,7 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
             Some(Secret {
                 rule: f.rule.clone(),
                 fingerprint: f.fingerprint.clone(),
-                value: f.secret.clone()?.into_bytes(),
+                value: f.secret_bytes()?.to_vec(),
             })
         })
         .collect();

@@ -491,7 +491,7 @@ pub fn redact(data: &[u8]) {
             Some(scour_redact::Secret {
                 rule: f.rule.clone(),
                 fingerprint: f.fingerprint.clone(),
-                value: f.secret.clone()?.into_bytes(),
+                value: f.secret_bytes()?.to_vec(),
             })
         })
         .collect();

@@ -55,6 +55,11 @@ pub struct Finding {
     /// The full secret (lossy UTF-8), only when the caller asked to reveal it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+    /// The secret's exact bytes when they are not UTF-8 (a Latin-1
+    /// password in a log), so that `secret` is lossy: what a redactor
+    /// must search for. Only with `secret`; never serialized.
+    #[serde(skip)]
+    pub secret_raw: Option<Vec<u8>>,
     /// How many places hold this secret: 1 for a single occurrence, else
     /// the length of `locations`.
     #[serde(default = "one")]
@@ -155,6 +160,7 @@ impl Finding {
             fingerprint: fingerprint(secret),
             masked: mask(secret),
             secret: reveal.then(|| String::from_utf8_lossy(secret).into_owned()),
+            secret_raw: (reveal && std::str::from_utf8(secret).is_err()).then(|| secret.to_vec()),
             occurrences: 1,
             locations: Vec::new(),
             captured_at: None,
@@ -163,6 +169,19 @@ impl Finding {
             expires_at: None,
             liveness: None,
         }
+    }
+}
+
+impl Finding {
+    /// The secret's exact bytes, when revealed: [`secret_raw`] if the
+    /// bytes are not UTF-8, else those of [`secret`].
+    ///
+    /// [`secret_raw`]: Finding::secret_raw
+    /// [`secret`]: Finding::secret
+    pub fn secret_bytes(&self) -> Option<&[u8]> {
+        self.secret_raw
+            .as_deref()
+            .or_else(|| self.secret.as_deref().map(str::as_bytes))
     }
 }
 

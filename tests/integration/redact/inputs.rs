@@ -332,3 +332,52 @@ fn scour_toml_rules_and_allowlists_apply_as_in_scan() {
         "{text}"
     );
 }
+
+/// A Latin-1 password in a log, and the same log saved as UTF-16: the
+/// secret's bytes are not UTF-8, or not the UTF-8 the scanner reports
+/// (found by the `redact` fuzz target). Both must be removed, and a
+/// re-scan must find nothing.
+#[test]
+fn secrets_that_are_not_utf8_or_not_stored_as_utf8_are_redacted() {
+    let dir = Dir::new();
+    let mut latin1 = b"2024-03-01 login user=jdoe db_password=M\xfcller#2024x9 ok\n".to_vec();
+    latin1.extend_from_slice(b"retry db_password=M\xfcller#2024x9\n");
+    let src = dir.write("latin1.log", &latin1);
+    let out = redact(dir.path(), &[src.to_str().unwrap()], 1);
+    assert!(
+        memchr::memmem::find(&out.stdout, b"M\xfcller#2024x9").is_none(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        memchr::memmem::find_iter(&out.stdout, b"[REDACTED:").count(),
+        2
+    );
+
+    let text = format!("Authorization: SSWS {}\r\n", Fake::new(11).okta());
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let src = dir.write("notes.txt", &utf16);
+    let out = redact(dir.path(), &[src.to_str().unwrap()], 1);
+    let back: Vec<u16> = out.stdout[2..]
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    let back = String::from_utf16(&back).unwrap();
+    assert!(
+        back.starts_with("Authorization: SSWS [REDACTED:okta.api-token:"),
+        "{back}"
+    );
+    let clean = dir.write("clean.txt", &out.stdout);
+    let rescan = scour(
+        dir.path(),
+        &["scan", "-f", "json", clean.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(
+        rescan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rescan.stdout)
+    );
+}
