@@ -165,7 +165,9 @@ impl Scanner {
         report: &mut dyn Report,
     ) -> io::Result<()> {
         let mut prefix = Vec::with_capacity(SNIFF_LEN);
-        rdr.take(SNIFF_LEN as u64).read_to_end(&mut prefix)?;
+        if let Err(e) = rdr.take(SNIFF_LEN as u64).read_to_end(&mut prefix) {
+            return self.cut_short(name, &prefix, e, w, report);
+        }
         if prefix.is_empty() {
             report.skipped(name, "empty");
             return Ok(());
@@ -241,8 +243,9 @@ impl Scanner {
         let limit = self.opts.max_structured;
         let mut all = prefix;
         if !size.is_some_and(|s| s > limit) {
-            rdr.take(limit + 1 - all.len() as u64)
-                .read_to_end(&mut all)?;
+            if let Err(e) = rdr.take(limit + 1 - all.len() as u64).read_to_end(&mut all) {
+                return self.cut_short(name, &all, e, w, report).map(|()| None);
+            }
             if all.len() as u64 <= limit {
                 return Ok(Some(all));
             }
@@ -254,6 +257,23 @@ impl Scanner {
         let n = self.text(name, &mut Cursor::new(all).chain(rdr), w, report)?;
         report.scanned(name, n);
         Ok(None)
+    }
+
+    /// A stream that failed after `read` bytes (a truncated `.gz`): those
+    /// are scanned as text, since a cut document is not well-formed, and
+    /// the error is returned for the caller to report.
+    fn cut_short(
+        &self,
+        name: &str,
+        read: &[u8],
+        err: io::Error,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) -> io::Result<()> {
+        if !read.is_empty() && (self.opts.binary || !matches!(sniff(read), Sniff::Binary)) {
+            self.plain(name, read, w, report);
+        }
+        Err(err)
     }
 
     /// An input held whole in memory: JSON (HAR), JSON Lines, CSV or text.
@@ -441,7 +461,8 @@ impl Scanner {
                 scour_archive::ErrorKind::LimitExceeded(reason) => {
                     report.warning(name, format!("archive not read to the end: {reason}"))
                 }
-                _ => report.error(name, format!("archive: {e}")),
+                // The message starts with "archive: " already.
+                _ => report.error(name, e.to_string()),
             },
         }
     }
@@ -667,6 +688,9 @@ impl MemberSink for Members<'_, '_> {
         match result {
             // A limit: the archive reader reports the member as skipped.
             Err(e) if scour_archive::LimitExceeded::find(&e).is_some() => Err(e),
+            // A gzip layer's one member is the archive itself: its damage
+            // is reported once, by the archive, as truncated.
+            Err(e) if self.base.is_empty() => Err(e),
             Err(e) => {
                 self.report.error(&sub, e.to_string());
                 Ok(())

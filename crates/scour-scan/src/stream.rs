@@ -77,9 +77,10 @@ impl Scanner {
             let end = chunk.offset + chunk.report.end as u64;
             lines.advance(chunk.data, chunk.offset, end);
             true
-        })?;
+        });
+        // What was read before a read error is reported, then the error.
         self.finish_stream(name, collector, report);
-        Ok(bytes)
+        bytes
     }
 
     /// A JSON Lines stream: whole records, walked as JSON, in parallel
@@ -161,7 +162,7 @@ impl Scanner {
             let end = chunk.offset + chunk.report.end as u64;
             lines.advance(chunk.data, chunk.offset, end);
             true
-        })?;
+        });
         if long_records > 0 {
             report.warning(
                 name,
@@ -173,7 +174,7 @@ impl Scanner {
         }
         self.warn_bad_records(name, &outcome, report);
         self.finish_stream(name, collector, report);
-        Ok(bytes)
+        bytes
     }
 
     /// JSON Lines held whole in memory.
