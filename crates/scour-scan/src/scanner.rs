@@ -1,5 +1,5 @@
 use std::fs::File;
-use std::io::{self, Cursor, Read, Seek, SeekFrom};
+use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use scour_archive::{ArchiveKind, Budget, MemberSink, SkipReason};
@@ -10,6 +10,10 @@ use scour_report::Finding;
 use scour_rules::Place;
 
 use crate::collect::{Collector, Pending};
+
+/// A nested zip larger than this is spooled to a temporary file rather
+/// than held in memory (random access needs one or the other).
+const SPOOL_AFTER: u64 = 64 << 20;
 
 /// What to scan and how.
 #[derive(Clone, Debug)]
@@ -357,8 +361,9 @@ impl Scanner {
     }
 
     /// An archive met while streaming. Zips need random access, so a
-    /// nested one is read into memory (its size is already bounded by the
-    /// member limit); tar and gzip stream through.
+    /// nested one is read into memory, or into a temporary file past
+    /// [`SPOOL_AFTER`] (its size is bounded by the member limit); tar and
+    /// gzip stream through.
     #[allow(clippy::too_many_arguments)]
     fn archive(
         &self,
@@ -377,15 +382,27 @@ impl Scanner {
         let input = Cursor::new(prefix).chain(rdr);
         match kind {
             ArchiveKind::Zip => {
-                let mut all = Vec::new();
-                input
-                    .take(level.budget.limits().max_member_bytes + 1)
-                    .read_to_end(&mut all)?;
-                if all.len() as u64 > level.budget.limits().max_member_bytes {
+                let limit = level.budget.limits().max_member_bytes;
+                let mut input = input.take(limit + 1);
+                let mut head = Vec::new();
+                (&mut input).take(SPOOL_AFTER).read_to_end(&mut head)?;
+                if (head.len() as u64) < SPOOL_AFTER {
+                    self.zip(name, Cursor::new(head), level, w, report);
+                    return Ok(());
+                }
+                // Too big to hold (up to the member limit, 1 GiB, per
+                // nesting level and thread): spooled to an anonymous
+                // temporary file, removed when closed.
+                let mut file = tempfile::tempfile()?;
+                file.write_all(&head)?;
+                drop(head);
+                let n = SPOOL_AFTER + io::copy(&mut input, &mut file)?;
+                if n > limit {
                     report.skipped(name, "archive: nested zip larger than the member limit");
                     return Ok(());
                 }
-                self.zip(name, Cursor::new(all), level, w, report);
+                file.seek(SeekFrom::Start(0))?;
+                self.zip(name, io::BufReader::new(file), level, w, report);
             }
             ArchiveKind::Tar => {
                 let base = format!("{name}!");
