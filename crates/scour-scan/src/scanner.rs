@@ -580,7 +580,8 @@ impl Scanner {
         scratch: &mut Scratch,
         pending: &mut Pending,
     ) {
-        self.text_piece(name, body, shift, 0..body.len(), false, scratch, pending);
+        let seam = crate::stream::Seam::default();
+        self.text_piece(name, body, shift, 0..body.len(), seam, scratch, pending);
     }
 
     /// CSV cells by column header; cells are verbatim when unquoted.
