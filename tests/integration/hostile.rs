@@ -590,6 +590,39 @@ fn one_line_of_300_mib() {
     }
     assert_eq!(found(&v).len(), 3, "{:?}", found(&v));
     assert!(v["summary"]["bytes_scanned"].as_u64().unwrap() > LEN);
+
+    // Redaction streams it too, though there is no line break to cut at.
+    let r = run(
+        dir.path(),
+        &["redact", "line.log", "-o", "clean.log"],
+        Duration::from_secs(240),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let clean = dir.path().join("clean.log");
+    assert_eq!(count_in(&clean, b"[REDACTED:okta.api-token:"), 3);
+    for t in &t {
+        assert_eq!(count_in(&clean, t.as_bytes()), 0);
+    }
+}
+
+/// Occurrences of `needle` in the file at `path`, read in bounded chunks.
+fn count_in(path: &Path, needle: &[u8]) -> usize {
+    let mut f = File::open(path).unwrap();
+    let mut buf = vec![0u8; 8 << 20];
+    let (mut kept, mut count) = (0, 0);
+    loop {
+        let n = f.read(&mut buf[kept..]).unwrap();
+        let end = kept + n;
+        // The carried-over tail is too short to hold a whole match, so
+        // every match here is new.
+        count += memchr::memmem::find_iter(&buf[..end], needle).count();
+        if n == 0 {
+            return count;
+        }
+        let keep = (needle.len() - 1).min(end);
+        buf.copy_within(end - keep..end, 0);
+        kept = keep;
+    }
 }
 
 /// A 100 MiB line of base64 (a log encoded whole, a token inside) followed
@@ -832,6 +865,19 @@ fn mbox_of_100k_messages() {
             "{t} not found under {prefix}: {f:?}"
         );
     }
+
+    let r = run(
+        dir.path(),
+        &["redact", "inbox.mbox", "-o", "clean.mbox"],
+        Duration::from_secs(180),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let clean = std::fs::read(dir.path().join("clean.mbox")).unwrap();
+    assert_eq!(memchr::memmem::find_iter(&clean, b"[REDACTED:").count(), 3);
+    assert_eq!(
+        memchr::memmem::find_iter(&clean, b"\nFrom sender@").count(),
+        N - 1
+    );
 }
 
 /// Empty files and empty containers: counted, never an error.
