@@ -450,16 +450,21 @@ impl Scanner {
         report: &mut dyn Report,
         read: impl FnOnce(&mut Members<'_, '_>, &mut Budget) -> Result<(), scour_archive::Error>,
     ) {
-        let result = {
+        let (result, seen) = {
             let mut sink = Members {
                 scanner: self,
                 base,
                 level,
                 w,
                 report: &mut *report,
+                seen: 0,
             };
-            read(&mut sink, &mut level.budget.share())
+            (read(&mut sink, &mut level.budget.share()), sink.seen)
         };
+        if result.is_ok() && seen == 0 {
+            // An archive without a file in it is counted like an empty file.
+            report.skipped(name, "empty");
+        }
         self.archive_done(name, result, report);
     }
 
@@ -691,10 +696,13 @@ struct Members<'a, 'w> {
     level: Level<'a>,
     w: &'w mut Worker,
     report: &'w mut dyn Report,
+    /// Members delivered or skipped so far.
+    seen: u64,
 }
 
 impl MemberSink for Members<'_, '_> {
     fn member(&mut self, name: &str, data: &mut dyn Read) -> io::Result<()> {
+        self.seen += 1;
         let sub = if self.base.is_empty() {
             name.to_string()
         } else {
@@ -718,6 +726,7 @@ impl MemberSink for Members<'_, '_> {
     }
 
     fn skipped(&mut self, name: &str, reason: SkipReason) {
+        self.seen += 1;
         let sub = if self.base.is_empty() {
             name.to_string()
         } else {
