@@ -56,6 +56,10 @@ impl Chunker {
     /// Reads `rdr` to the end, calling `f` for each chunk in order. Stops
     /// early if `f` returns `false`. Returns the number of bytes read.
     /// An empty stream yields one empty, last chunk.
+    ///
+    /// A read error ends the stream: what was read before it is handed to
+    /// `f` as the last chunk, then the error is returned. A truncated
+    /// `.gz` thus still has its readable part scanned.
     pub fn for_each<R: Read>(
         &mut self,
         mut rdr: R,
@@ -74,15 +78,20 @@ impl Chunker {
             let target = report_start + want;
             let before = self.buf.len();
             let mut limited = (&mut rdr).take((target - before) as u64);
+            let mut failed = None;
             loop {
+                // On error, `read_to_end` keeps what it read before it.
                 match limited.read_to_end(&mut self.buf) {
                     Ok(_) => break,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
                 }
             }
             total += (self.buf.len() - before) as u64;
-            let eof = self.buf.len() < target;
+            let eof = failed.is_some() || self.buf.len() < target;
             let mut report_end = if eof {
                 self.buf.len()
             } else {
@@ -106,7 +115,10 @@ impl Chunker {
                 mid_line: starts_mid_line,
             };
             if !f(chunk) || eof {
-                return Ok(total);
+                return match failed {
+                    Some(e) => Err(e),
+                    None => Ok(total),
+                };
             }
             // Keep `overlap` bytes before the next reported part as context,
             // plus what was read past this chunk's reported part.
@@ -147,6 +159,37 @@ mod tests {
             })
             .unwrap();
         out
+    }
+
+    /// Yields its bytes, then fails: a truncated `.gz` under a decoder.
+    struct Broken<'a>(&'a [u8]);
+    impl Read for Broken<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "cut"));
+            }
+            let n = out.len().min(self.0.len()).min(100);
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn bytes_before_a_read_error_are_reported_then_the_error() {
+        let data: Vec<u8> = (0..2500u32).map(|i| (i % 251) as u8).collect();
+        let mut seen = Vec::new();
+        let mut last = false;
+        let err = Chunker::new(1000, 16)
+            .for_each(Broken(&data), |c| {
+                seen.extend_from_slice(&c.data[c.report.clone()]);
+                last = c.last;
+                true
+            })
+            .unwrap_err();
+        assert_eq!(err.to_string(), "cut");
+        assert_eq!(seen, data);
+        assert!(last);
     }
 
     #[test]

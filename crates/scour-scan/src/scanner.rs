@@ -1,5 +1,5 @@
 use std::fs::File;
-use std::io::{self, Cursor, Read, Seek, SeekFrom};
+use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use scour_archive::{ArchiveKind, Budget, MemberSink, SkipReason};
@@ -10,6 +10,10 @@ use scour_report::Finding;
 use scour_rules::Place;
 
 use crate::collect::{Collector, Pending};
+
+/// A nested zip larger than this is spooled to a temporary file rather
+/// than held in memory (random access needs one or the other).
+const SPOOL_AFTER: u64 = 64 << 20;
 
 /// What to scan and how.
 #[derive(Clone, Debug)]
@@ -165,7 +169,9 @@ impl Scanner {
         report: &mut dyn Report,
     ) -> io::Result<()> {
         let mut prefix = Vec::with_capacity(SNIFF_LEN);
-        rdr.take(SNIFF_LEN as u64).read_to_end(&mut prefix)?;
+        if let Err(e) = rdr.take(SNIFF_LEN as u64).read_to_end(&mut prefix) {
+            return self.cut_short(name, &prefix, e, w, report);
+        }
         if prefix.is_empty() {
             report.skipped(name, "empty");
             return Ok(());
@@ -242,8 +248,9 @@ impl Scanner {
         let limit = self.opts.max_structured;
         let mut all = prefix;
         if !size.is_some_and(|s| s > limit) {
-            rdr.take(limit + 1 - all.len() as u64)
-                .read_to_end(&mut all)?;
+            if let Err(e) = rdr.take(limit + 1 - all.len() as u64).read_to_end(&mut all) {
+                return self.cut_short(name, &all, e, w, report).map(|()| None);
+            }
             if all.len() as u64 <= limit {
                 return Ok(Some(all));
             }
@@ -255,6 +262,23 @@ impl Scanner {
         let n = self.text(name, &mut Cursor::new(all).chain(rdr), w, report)?;
         report.scanned(name, n);
         Ok(None)
+    }
+
+    /// A stream that failed after `read` bytes (a truncated `.gz`): those
+    /// are scanned as text, since a cut document is not well-formed, and
+    /// the error is returned for the caller to report.
+    fn cut_short(
+        &self,
+        name: &str,
+        read: &[u8],
+        err: io::Error,
+        w: &mut Worker,
+        report: &mut dyn Report,
+    ) -> io::Result<()> {
+        if !read.is_empty() && (self.opts.binary || !matches!(sniff(read), Sniff::Binary)) {
+            self.plain(name, read, w, report);
+        }
+        Err(err)
     }
 
     /// An input held whole in memory: JSON (HAR), JSON Lines, CSV or text.
@@ -338,8 +362,9 @@ impl Scanner {
     }
 
     /// An archive met while streaming. Zips need random access, so a
-    /// nested one is read into memory (its size is already bounded by the
-    /// member limit); tar and gzip stream through.
+    /// nested one is read into memory, or into a temporary file past
+    /// [`SPOOL_AFTER`] (its size is bounded by the member limit); tar and
+    /// gzip stream through.
     #[allow(clippy::too_many_arguments)]
     fn archive(
         &self,
@@ -358,15 +383,27 @@ impl Scanner {
         let input = Cursor::new(prefix).chain(rdr);
         match kind {
             ArchiveKind::Zip => {
-                let mut all = Vec::new();
-                input
-                    .take(level.budget.limits().max_member_bytes + 1)
-                    .read_to_end(&mut all)?;
-                if all.len() as u64 > level.budget.limits().max_member_bytes {
+                let limit = level.budget.limits().max_member_bytes;
+                let mut input = input.take(limit + 1);
+                let mut head = Vec::new();
+                (&mut input).take(SPOOL_AFTER).read_to_end(&mut head)?;
+                if (head.len() as u64) < SPOOL_AFTER {
+                    self.zip(name, Cursor::new(head), level, w, report);
+                    return Ok(());
+                }
+                // Too big to hold (up to the member limit, 1 GiB, per
+                // nesting level and thread): spooled to an anonymous
+                // temporary file, removed when closed.
+                let mut file = tempfile::tempfile()?;
+                file.write_all(&head)?;
+                drop(head);
+                let n = SPOOL_AFTER + io::copy(&mut input, &mut file)?;
+                if n > limit {
                     report.skipped(name, "archive: nested zip larger than the member limit");
                     return Ok(());
                 }
-                self.zip(name, Cursor::new(all), level, w, report);
+                file.seek(SeekFrom::Start(0))?;
+                self.zip(name, io::BufReader::new(file), level, w, report);
             }
             ArchiveKind::Tar => {
                 let base = format!("{name}!");
@@ -414,16 +451,21 @@ impl Scanner {
         report: &mut dyn Report,
         read: impl FnOnce(&mut Members<'_, '_>, &mut Budget) -> Result<(), scour_archive::Error>,
     ) {
-        let result = {
+        let (result, seen) = {
             let mut sink = Members {
                 scanner: self,
                 base,
                 level,
                 w,
                 report: &mut *report,
+                seen: 0,
             };
-            read(&mut sink, &mut level.budget.share())
+            (read(&mut sink, &mut level.budget.share()), sink.seen)
         };
+        if result.is_ok() && seen == 0 {
+            // An archive without a file in it is counted like an empty file.
+            report.skipped(name, "empty");
+        }
         self.archive_done(name, result, report);
     }
 
@@ -442,7 +484,8 @@ impl Scanner {
                 scour_archive::ErrorKind::LimitExceeded(reason) => {
                     report.warning(name, format!("archive not read to the end: {reason}"))
                 }
-                _ => report.error(name, format!("archive: {e}")),
+                // The message starts with "archive: " already.
+                _ => report.error(name, e.to_string()),
             },
         }
     }
@@ -543,7 +586,8 @@ impl Scanner {
         scratch: &mut Scratch,
         pending: &mut Pending,
     ) {
-        self.text_piece(name, body, shift, 0..body.len(), false, scratch, pending);
+        let seam = crate::stream::Seam::default();
+        self.text_piece(name, body, shift, 0..body.len(), seam, scratch, pending);
     }
 
     /// CSV cells by column header; cells are verbatim when unquoted.
@@ -686,10 +730,13 @@ struct Members<'a, 'w> {
     level: Level<'a>,
     w: &'w mut Worker,
     report: &'w mut dyn Report,
+    /// Members delivered or skipped so far.
+    seen: u64,
 }
 
 impl MemberSink for Members<'_, '_> {
     fn member(&mut self, name: &str, data: &mut dyn Read) -> io::Result<()> {
+        self.seen += 1;
         let sub = if self.base.is_empty() {
             name.to_string()
         } else {
@@ -701,6 +748,9 @@ impl MemberSink for Members<'_, '_> {
         match result {
             // A limit: the archive reader reports the member as skipped.
             Err(e) if scour_archive::LimitExceeded::find(&e).is_some() => Err(e),
+            // A gzip layer's one member is the archive itself: its damage
+            // is reported once, by the archive, as truncated.
+            Err(e) if self.base.is_empty() => Err(e),
             Err(e) => {
                 self.report.error(&sub, e.to_string());
                 Ok(())
@@ -710,6 +760,7 @@ impl MemberSink for Members<'_, '_> {
     }
 
     fn skipped(&mut self, name: &str, reason: SkipReason) {
+        self.seen += 1;
         let sub = if self.base.is_empty() {
             name.to_string()
         } else {

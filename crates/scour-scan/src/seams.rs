@@ -89,3 +89,24 @@ fn tokens_across_small_chunks_are_found() {
     assert_eq!(whole.len(), 3, "{whole:?}");
     assert_eq!(findings(text.as_bytes(), 64), whole);
 }
+
+/// A base64 run longer than a chunk is decoded chunk by chunk: each chunk
+/// from a whole quantum of the run, wherever the run starts (it was lost
+/// past the first chunk unless it started at a multiple of 4).
+#[test]
+fn base64_run_longer_than_a_chunk_at_any_alignment() {
+    use base64::Engine as _;
+    let secrets: Vec<String> = (0..3u64).map(|i| token(0, i + 7)).collect();
+    let mut plain = String::new();
+    for s in &secrets {
+        plain.push_str(&"the quick brown fox jumps over the lazy dog. ".repeat(150));
+        plain.push_str(s);
+        plain.push('\n');
+    }
+    let run = base64::engine::general_purpose::STANDARD.encode(&plain);
+    for lead in 0..4 {
+        let text = format!("{} {run}\n", &"abc"[..lead]);
+        let found = findings(text.as_bytes(), 4096);
+        assert_eq!(found.len(), secrets.len(), "lead {lead}: {found:?}");
+    }
+}

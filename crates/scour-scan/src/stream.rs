@@ -55,17 +55,24 @@ impl Scanner {
         let Worker { scratch, chunker } = w;
         let mut lines = LineCounter::new();
         let mut collector = Collector::new(self.opts.max_locations);
+        // Where the encoded run going on at the current chunk's start began.
+        let mut run_from: Option<u64> = None;
         let bytes = chunker.for_each(rdr, |chunk| {
             let pieces = split(chunk.data, chunk.report.clone(), false);
             let found = self.each_piece(scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
                 let interior = piece.start != chunk.report.start;
+                let seam = Seam {
+                    interior,
+                    run_from: run_from.filter(|_| !interior),
+                    more: !chunk.last,
+                };
                 self.text_piece(
                     name,
                     chunk.data,
                     chunk.offset,
                     piece,
-                    interior,
+                    seam,
                     scratch,
                     &mut pending,
                 );
@@ -76,10 +83,16 @@ impl Scanner {
             }
             let end = chunk.offset + chunk.report.end as u64;
             lines.advance(chunk.data, chunk.offset, end);
+            run_from = run_start(chunk.data, chunk.report.end).map(|i| match (i, run_from) {
+                // The run fills what this chunk holds of it: it began earlier.
+                (0, Some(from)) => from,
+                _ => chunk.offset + i as u64,
+            });
             true
-        })?;
+        });
+        // What was read before a read error is reported, then the error.
         self.finish_stream(name, collector, report);
-        Ok(bytes)
+        bytes
     }
 
     /// A JSON Lines stream: whole records, walked as JSON, in parallel
@@ -124,12 +137,16 @@ impl Scanner {
             let found = self.each_piece(&mut w.scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
                 let got = if text_piece.as_ref() == Some(&piece) {
+                    let seam = Seam {
+                        more: !chunk.last,
+                        ..Seam::default()
+                    };
                     self.text_piece(
                         name,
                         chunk.data,
                         chunk.offset,
                         piece.clone(),
-                        false,
+                        seam,
                         scratch,
                         &mut pending,
                     );
@@ -161,7 +178,7 @@ impl Scanner {
             let end = chunk.offset + chunk.report.end as u64;
             lines.advance(chunk.data, chunk.offset, end);
             true
-        })?;
+        });
         if long_records > 0 {
             report.warning(
                 name,
@@ -173,7 +190,7 @@ impl Scanner {
         }
         self.warn_bad_records(name, &outcome, report);
         self.finish_stream(name, collector, report);
-        Ok(bytes)
+        bytes
     }
 
     /// JSON Lines held whole in memory.
@@ -243,9 +260,9 @@ impl Scanner {
 
     /// Scans `piece` of `data` (at stream offset `offset`) as text: the engine over the piece with the
     /// engine's overlap as context on either side, then nested decoding of
-    /// the encoded runs that start in the piece. An `interior` piece skips
+    /// the encoded runs that start in the piece. An interior piece skips
     /// a run that merely continues from the piece before (that piece
-    /// decodes it whole).
+    /// decodes it whole); see [`Seam`] for runs cut by a chunk's edges.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn text_piece(
         &self,
@@ -253,7 +270,7 @@ impl Scanner {
         data: &[u8],
         offset: u64,
         piece: Range<usize>,
-        interior: bool,
+        seam: Seam,
         scratch: &mut Scratch,
         pending: &mut Pending,
     ) {
@@ -269,21 +286,35 @@ impl Scanner {
                 true
             });
         let mut start = piece.start;
-        if interior && start > 0 && is_run_byte(data[start - 1]) {
+        if seam.interior && start > 0 && is_run_byte(data[start - 1]) {
             while start < piece.end && is_run_byte(data[start]) {
                 start += 1;
+            }
+        } else if let Some(from) = seam.run_from {
+            // A run longer than a chunk: decode from a whole base64
+            // quantum (4 characters) of it, counted from its start.
+            let skew = ((offset + start as u64 - from) % 4) as usize;
+            if skew != 0 {
+                start = (start + 4 - skew).min(piece.end);
             }
         }
         let mut end = piece.end;
         while end < data.len() && is_run_byte(data[end]) {
             end += 1;
         }
+        let mut stop = end.max(ctx.end);
+        if seam.more && stop == data.len() {
+            // The last run goes on in the next chunk: cut it on a whole
+            // quantum too, or it does not decode at all.
+            let from = run_start(data, stop).map_or(stop, |i| i.max(start));
+            stop -= (stop - from) % 4;
+        }
         let tail = Origin::raw(start);
         scan_decoded(
             &self.engine,
             scratch,
             &self.opts.decode,
-            &data[start..end.max(ctx.end)],
+            &data[start..stop],
             &tail,
             0,
             &mut |h: &Hit<'_>| {
@@ -386,6 +417,33 @@ fn split(data: &[u8], report: Range<usize>, lines: bool) -> Vec<Range<usize>> {
         out.push(report);
     }
     out
+}
+
+/// Where a text piece sits in its stream, for encoded runs cut by the
+/// edges of its chunk.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Seam {
+    /// Not the first piece of its chunk: a run going on from the piece
+    /// before is decoded there.
+    pub(crate) interior: bool,
+    /// The piece starts inside an encoded run that began at this stream
+    /// offset, in an earlier chunk.
+    pub(crate) run_from: Option<u64>,
+    /// More of the stream follows the chunk.
+    pub(crate) more: bool,
+}
+
+/// Start of the run of encoded-run bytes that ends at `end` (exclusive),
+/// None if the byte before `end` is not one.
+fn run_start(data: &[u8], end: usize) -> Option<usize> {
+    if end == 0 || !is_run_byte(data[end - 1]) {
+        return None;
+    }
+    let mut i = end - 1;
+    while i > 0 && is_run_byte(data[i - 1]) {
+        i -= 1;
+    }
+    Some(i)
 }
 
 /// Bytes of base64 (either alphabet) and percent-encoded runs.
