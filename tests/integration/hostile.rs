@@ -674,7 +674,7 @@ fn base64_line_of_100_mib() {
 }
 
 /// Invalid UTF-8 around tokens does not hide them; UTF-16 with a BOM (LE
-/// and BE) is transcoded, with a warning.
+/// and BE) is transcoded, and its places name the transcoding.
 #[test]
 fn bad_and_wide_encodings() {
     let dir = Dir::new();
@@ -717,7 +717,16 @@ fn bad_and_wide_encodings() {
     assert_found(&v, "invalid.log", &key);
     assert_found(&v, "utf16le.log", &le);
     assert_found(&v, "utf16be.log", &be);
-    assert!(!messages(&v, "warnings", "utf16le.log").is_empty());
+    // Offsets are into the transcoded text, and each place says so.
+    for (secret, decoder) in [(&le, "utf-16le"), (&be, "utf-16be")] {
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["secret"] == secret.as_str())
+            .unwrap();
+        assert_eq!(f["decoders"][0], decoder, "{f}");
+    }
 }
 
 /// A 1 GiB file of NULs (sparse, so free to make) is binary: counted as
