@@ -379,11 +379,21 @@ impl Engine {
 }
 
 /// Whether a regex match's secret at `secret` in `hay` is reported: not
-/// empty, passing the rule's validators, and not part of a `[REDACTED:...]`
-/// marker that `scour redact` wrote.
+/// empty, passing the rule's validators, free of control bytes, and not
+/// part of a `[REDACTED:...]` marker that `scour redact` wrote.
+///
+/// No credential or personal datum holds a NUL or a bell; a match holding
+/// one is binary noise that a permissive class (`[^\s"']+`) ran through,
+/// and it could not be redacted in an encoded spelling either (a URL
+/// percent-encodes such bytes). Line breaks and tabs stay allowed: key
+/// blocks span lines.
 fn accept(rule: &Rule, hay: &[u8], secret: std::ops::Range<usize>) -> bool {
+    let bytes = &hay[secret.clone()];
     !secret.is_empty()
-        && validate::passes(&rule.validate, &hay[secret.clone()])
+        && validate::passes(&rule.validate, bytes)
+        && !bytes
+            .iter()
+            .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)
         && !validate::inside_redaction_marker(hay, secret.start)
 }
 

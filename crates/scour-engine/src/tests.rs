@@ -35,6 +35,19 @@ fn finds_spans_into_the_input() {
 }
 
 #[test]
+fn secrets_with_control_bytes_are_binary_noise() {
+    let e = EngineBuilder::new()
+        .rules([rule("t.tok", &["tok="], r"tok=(?P<secret>[^ ]{8,})")])
+        .build()
+        .unwrap();
+    assert_eq!(scan(&e, b"tok=q8w2e9r4t7y1").len(), 1);
+    assert_eq!(scan(&e, b"tok=q8w2\x00\x07r4t7y1").len(), 0);
+    assert_eq!(scan(&e, b"tok=q8w2\x7fe9r4t7y1").len(), 0);
+    // Line breaks and tabs may be part of a secret (key blocks).
+    assert_eq!(scan(&e, b"tok=q8w2\ne9r4\tt7y1").len(), 1);
+}
+
+#[test]
 fn keywords_are_case_insensitive_but_patterns_decide() {
     let e = EngineBuilder::new()
         .rules([rule(

@@ -516,10 +516,12 @@ pub fn redact(data: &[u8]) {
     for f in &again.findings {
         assert!(
             !secrets.iter().any(|s| s.fingerprint == f.fingerprint),
-            "{} survived redaction at {}:{}",
+            "{} survived redaction at {}:{} ({}, decoders {:?})",
             f.rule,
             f.path,
-            f.line
+            f.line,
+            f.masked,
+            f.decoders
         );
     }
     let mut twice = Vec::new();
