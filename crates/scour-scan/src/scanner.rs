@@ -78,6 +78,10 @@ pub struct Scanner {
     pub(crate) opts: Options,
     /// Scratch for pieces of one input scanned on other threads.
     pub(crate) pool: crate::stream::ScratchPool,
+    /// Smallest piece of a chunk scanned as a task of its own
+    /// ([`crate::stream::MIN_PIECE`]; tests lower it to put seams
+    /// everywhere).
+    pub(crate) min_piece: usize,
 }
 
 /// Per-thread scratch space, reused from input to input.
@@ -93,6 +97,7 @@ impl Scanner {
             engine,
             opts,
             pool: Default::default(),
+            min_piece: crate::stream::MIN_PIECE,
         }
     }
 
@@ -105,7 +110,8 @@ impl Scanner {
     pub fn worker(&self) -> Worker {
         Worker {
             scratch: self.engine.scratch(),
-            chunker: Chunker::new(self.opts.chunk_size, self.engine.overlap()),
+            chunker: Chunker::new(self.opts.chunk_size, self.engine.overlap())
+                .cut_with(crate::stream::word_cut),
         }
     }
 
@@ -542,7 +548,7 @@ impl Scanner {
         scratch: &mut Scratch,
         pending: &mut Pending,
     ) {
-        self.text_piece(name, body, shift, 0..body.len(), false, scratch, pending);
+        self.text_piece(name, body, shift, 0..body.len(), scratch, pending);
     }
 
     /// CSV cells by column header; cells are verbatim when unquoted.

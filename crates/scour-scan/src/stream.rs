@@ -9,7 +9,14 @@
 //! in order, on the calling thread. Memory stays one chunk per stream.
 //!
 //! Text pieces carry the engine's overlap on either side as context and
-//! report only matches that start inside them, as chunks do. JSON Lines
+//! report only matches that start inside them, as chunks do. Encoded runs
+//! (base64, percent-encoding, URLs) can be far longer than the overlap, so
+//! text chunks end between words ([`word_cut`]) and each piece decodes the
+//! words that touch it whole ([`whole_words`]), reporting only what is
+//! anchored inside it: chunked and whole-buffer scans report the same
+//! findings for every word shorter than a chunk, and memory stays one
+//! chunk (plus twice the overlap) however long a line is. A longer word
+//! (a 100 MiB base64 line) is cut at chunk ends as before. JSON Lines
 //! chunks end at line ends (see [`Chunker::align_to_lines`]) and pieces are
 //! cut at line ends, so every record is parsed whole; a record longer than
 //! a chunk is scanned as text.
@@ -56,19 +63,10 @@ impl Scanner {
         let mut lines = LineCounter::new();
         let mut collector = Collector::new(self.opts.max_locations);
         let bytes = chunker.for_each(rdr, |chunk| {
-            let pieces = split(chunk.data, chunk.report.clone(), false);
+            let pieces = split(chunk.data, chunk.report.clone(), false, self.min_piece);
             let found = self.each_piece(scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
-                let interior = piece.start != chunk.report.start;
-                self.text_piece(
-                    name,
-                    chunk.data,
-                    chunk.offset,
-                    piece,
-                    interior,
-                    scratch,
-                    &mut pending,
-                );
+                self.text_piece(name, chunk.data, chunk.offset, piece, scratch, &mut pending);
                 pending
             });
             for mut pending in found {
@@ -92,8 +90,9 @@ impl Scanner {
         w: &mut Worker,
         report: &mut dyn Report,
     ) -> io::Result<u64> {
-        let mut chunker =
-            Chunker::new(self.opts.chunk_size, self.engine.overlap()).align_to_lines();
+        let mut chunker = Chunker::new(self.opts.chunk_size, self.engine.overlap())
+            .align_to_lines()
+            .cut_with(word_cut);
         let mut lines = LineCounter::new();
         let mut collector = Collector::new(self.opts.max_locations);
         let mut outcome = LinesOutcome::default();
@@ -119,7 +118,7 @@ impl Scanner {
                 rest.start = t.end;
             }
             if !rest.is_empty() || pieces.is_empty() {
-                pieces.extend(split(chunk.data, rest, true));
+                pieces.extend(split(chunk.data, rest, true, self.min_piece));
             }
             let found = self.each_piece(&mut w.scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
@@ -129,7 +128,6 @@ impl Scanner {
                         chunk.data,
                         chunk.offset,
                         piece.clone(),
-                        false,
                         scratch,
                         &mut pending,
                     );
@@ -241,11 +239,19 @@ impl Scanner {
         }
     }
 
-    /// Scans `piece` of `data` (at stream offset `offset`) as text: the engine over the piece with the
-    /// engine's overlap as context on either side, then nested decoding of
-    /// the encoded runs that start in the piece. An `interior` piece skips
-    /// a run that merely continues from the piece before (that piece
-    /// decodes it whole).
+    /// Scans `piece` of `data` (at stream offset `offset`) as text: the
+    /// engine over the piece with the engine's overlap as context on either
+    /// side, then nested decoding.
+    ///
+    /// Every hit belongs to the piece holding its anchor (where its line
+    /// and column are taken), so neighbours never report the same hit. A
+    /// decoded hit's anchor lies in the word (bytes between whitespace or
+    /// quotes) its encoded run is part of, or, for a Basic credential, in
+    /// the `Basic` word before it; so decoding covers every word that
+    /// touches the piece, whole, and the word after a trailing `Basic `.
+    /// Decoding a run cut at a seam would find nothing, or garbage. Words
+    /// reach past the piece only as far as `data` does: chunks end between
+    /// words (see [`word_cut`]), so that is every word shorter than a chunk.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn text_piece(
         &self,
@@ -253,7 +259,6 @@ impl Scanner {
         data: &[u8],
         offset: u64,
         piece: Range<usize>,
-        interior: bool,
         scratch: &mut Scratch,
         pending: &mut Pending,
     ) {
@@ -268,26 +273,17 @@ impl Scanner {
                 pending.push(&Hit::new(m, &origin), name, shift, reveal);
                 true
             });
-        let mut start = piece.start;
-        if interior && start > 0 && is_run_byte(data[start - 1]) {
-            while start < piece.end && is_run_byte(data[start]) {
-                start += 1;
-            }
-        }
-        let mut end = piece.end;
-        while end < data.len() && is_run_byte(data[end]) {
-            end += 1;
-        }
-        let tail = Origin::raw(start);
+        let words = whole_words(data, piece.clone());
+        let tail = Origin::raw(words.start);
         scan_decoded(
             &self.engine,
             scratch,
             &self.opts.decode,
-            &data[start..end.max(ctx.end)],
+            &data[words],
             &tail,
             0,
             &mut |h: &Hit<'_>| {
-                if h.anchor() < piece.end {
+                if piece.contains(&h.anchor()) {
                     pending.push(h, name, offset, reveal);
                 }
             },
@@ -298,7 +294,7 @@ impl Scanner {
     /// range), in order: the text scan a JSON walk starts from, done in
     /// parallel pieces when `data` is big enough to split.
     pub(crate) fn raw_hits(&self, data: &[u8], own: &mut Scratch) -> Vec<(usize, Range<usize>)> {
-        let pieces = split(data, 0..data.len(), false);
+        let pieces = split(data, 0..data.len(), false, self.min_piece);
         let ov = self.engine.overlap();
         let parts = self.each_piece(own, &pieces, |scratch, piece| {
             let ctx = piece.start.saturating_sub(ov)..(piece.end + ov).min(data.len());
@@ -360,12 +356,12 @@ impl ScratchPool {
     }
 }
 
-/// Cuts `report` into pieces for the pool's threads: at least
-/// [`MIN_PIECE`] bytes each, two per thread at most, and when `lines`,
+/// Cuts `report` into pieces for the pool's threads: at least `min`
+/// bytes each ([`MIN_PIECE`]), two per thread at most, and when `lines`,
 /// ending at line ends.
-fn split(data: &[u8], report: Range<usize>, lines: bool) -> Vec<Range<usize>> {
+fn split(data: &[u8], report: Range<usize>, lines: bool, min: usize) -> Vec<Range<usize>> {
     let want = (2 * rayon::current_num_threads()).max(1);
-    let size = (report.len() / want).max(MIN_PIECE);
+    let size = (report.len() / want).max(min).max(1);
     let mut out = Vec::new();
     let mut start = report.start;
     while start < report.end {
@@ -388,9 +384,55 @@ fn split(data: &[u8], report: Range<usize>, lines: bool) -> Vec<Range<usize>> {
     out
 }
 
-/// Bytes of base64 (either alphabet) and percent-encoded runs.
-fn is_run_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-' | b'%')
+/// Bytes that end a word: what no encoded run, URL or percent-encoded
+/// run the decoders look at crosses (see `scour_formats::percent_runs`).
+fn word_break(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>')
+}
+
+/// True if `data[at]` is the space of a `Basic ` that starts a Basic
+/// credential, whose hit is anchored at `Basic` but read from the word
+/// after the space.
+fn basic_space(data: &[u8], at: usize) -> bool {
+    data[at] == b' ' && at >= 5 && data[at - 5..at].eq_ignore_ascii_case(b"basic")
+}
+
+/// `piece` widened to whole words of `data`: back to the start of the
+/// word it starts in, on to the end of the word it ends in, and over the
+/// word after a trailing `Basic `.
+fn whole_words(data: &[u8], piece: Range<usize>) -> Range<usize> {
+    let mut lo = piece.start;
+    while lo > 0 && !word_break(data[lo - 1]) {
+        lo -= 1;
+    }
+    let word_end = |mut at: usize| {
+        while at < data.len() && !word_break(data[at]) {
+            at += 1;
+        }
+        at
+    };
+    let mut hi = word_end(piece.end);
+    if hi < data.len() && basic_space(data, hi) {
+        hi = word_end(hi + 1);
+    }
+    lo..hi
+}
+
+/// Where a chunk of a text stream ends: after the last word break of its
+/// reported part, so no word is split between chunks and each is decoded
+/// whole by the chunk it starts in (a space that ends `Basic ` is not a
+/// break: the credential's word goes with it). A part without a break (a
+/// word longer than a chunk, such as a 100 MiB base64 line) is cut where it
+/// is; memory stays bounded by the chunk size either way.
+pub(crate) fn word_cut(part: &[u8]) -> Option<usize> {
+    let mut end = part.len();
+    while let Some(at) = part[..end].iter().rposition(|&b| word_break(b)) {
+        if !basic_space(part, at) {
+            return Some(at + 1);
+        }
+        end = at;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -405,7 +447,7 @@ mod tests {
         }
         for lines in [false, true] {
             let report = 3..data.len() - 5;
-            let pieces = split(&data, report.clone(), lines);
+            let pieces = split(&data, report.clone(), lines, MIN_PIECE);
             assert!(pieces.len() > 1);
             assert_eq!(pieces[0].start, report.start);
             assert_eq!(pieces.last().unwrap().end, report.end);
@@ -417,7 +459,7 @@ mod tests {
             }
             assert!(pieces.iter().all(|p| p.len() >= MIN_PIECE / 2));
         }
-        assert_eq!(split(&data, 0..100, true), vec![0..100]);
-        assert_eq!(split(&data, 5..5, false), vec![5..5]);
+        assert_eq!(split(&data, 0..100, true, MIN_PIECE), vec![0..100]);
+        assert_eq!(split(&data, 5..5, false, MIN_PIECE), vec![5..5]);
     }
 }
