@@ -2,6 +2,7 @@
 //! `autotests = false`); each test gets its own temporary directory.
 
 mod corpus;
+mod hygiene;
 mod redact;
 mod scan;
 mod state;

@@ -37,6 +37,12 @@ pub struct Options {
     /// in `occurrences`. Bounds memory when a secret repeats millions of
     /// times; `usize::MAX` lists every place (`--no-dedup`).
     pub max_locations: usize,
+    /// Mask the secrets that rules find in names (file and member names,
+    /// JSON pointers, messages quoting them) wherever a name is reported;
+    /// see [`Scanner::display_name`]. On by default; `--reveal` turns it
+    /// off. Separate from `reveal`, which callers set to look at secrets
+    /// (allowlists, redaction) before deciding what to show.
+    pub mask_names: bool,
 }
 
 impl Default for Options {
@@ -52,6 +58,7 @@ impl Default for Options {
             limits: scour_archive::Limits::default(),
             max_message: 256 << 20,
             max_locations: scour_report::MAX_LOCATIONS,
+            mask_names: true,
         }
     }
 }
@@ -117,6 +124,10 @@ impl Scanner {
 
     /// Scans the file at `path`, naming it `name` in reports.
     pub fn scan_file(&self, path: &Path, name: &str, w: &mut Worker, report: &mut dyn Report) {
+        let report = &mut crate::names::MaskNames {
+            scanner: self,
+            inner: report,
+        };
         let budget = Budget::new(self.opts.limits.clone());
         let level = Level {
             depth: 0,
@@ -144,6 +155,10 @@ impl Scanner {
         w: &mut Worker,
         report: &mut dyn Report,
     ) {
+        let report = &mut crate::names::MaskNames {
+            scanner: self,
+            inner: report,
+        };
         let budget = Budget::new(self.opts.limits.clone());
         let level = Level {
             depth: 0,

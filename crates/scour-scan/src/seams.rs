@@ -106,8 +106,17 @@ fn scanner(chunk_size: usize, min_piece: usize) -> Scanner {
     scanner
 }
 
+/// One scanner for the property's cases (compiling the rules is the slow
+/// part), its chunk and piece sizes set per scan.
 fn findings(bytes: &[u8], chunk_size: usize, min_piece: usize) -> Vec<Place> {
-    findings_with(&scanner(chunk_size, min_piece), bytes)
+    static SHARED: std::sync::OnceLock<std::sync::Mutex<Scanner>> = std::sync::OnceLock::new();
+    let mut s = SHARED
+        .get_or_init(|| std::sync::Mutex::new(scanner(64 << 20, 1 << 40)))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    s.opts.chunk_size = chunk_size;
+    s.min_piece = min_piece;
+    findings_with(&s, bytes)
 }
 
 fn findings_with(scanner: &Scanner, bytes: &[u8]) -> Vec<Place> {

@@ -343,12 +343,12 @@ impl Scanner {
 }
 
 impl ScratchPool {
-    fn take(&self, engine: &scour_engine::Engine) -> Scratch {
+    pub(crate) fn take(&self, engine: &scour_engine::Engine) -> Scratch {
         let pooled = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
         pooled.unwrap_or_else(|| engine.scratch())
     }
 
-    fn put(&self, scratch: Scratch) {
+    pub(crate) fn put(&self, scratch: Scratch) {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
