@@ -350,10 +350,14 @@ fn no_command_prints_a_full_secret_without_reveal() {
     // With --reveal the secrets are shown: the checks above can fail.
     let out = run(&dir, &["scan", "--no-config", "--reveal", "in"]);
     let shown = leaks(&planted, &out.stdout);
-    assert!(
-        shown.contains(&"bearer") && shown.contains(&"github in zip"),
-        "{shown:?}"
-    );
+    for what in [
+        "bearer",
+        "github in zip",
+        "github in file name",
+        "aws in member name",
+    ] {
+        assert!(shown.contains(&what), "--reveal hides {what}: {shown:?}");
+    }
 }
 
 fn walk(root: &Path) -> Vec<std::path::PathBuf> {
