@@ -89,6 +89,10 @@ pub struct Scanner {
     /// ([`crate::stream::MIN_PIECE`]; tests lower it to put seams
     /// everywhere).
     pub(crate) min_piece: usize,
+    /// Where pieces of a text chunk end: between words, so that a long
+    /// encoded run is decoded by one piece. Tests put them anywhere, to
+    /// check that pieces decode the words they cut whole anyway.
+    pub(crate) text_ends: crate::stream::Ends,
 }
 
 /// Per-thread scratch space, reused from input to input.
@@ -105,6 +109,7 @@ impl Scanner {
             opts,
             pool: Default::default(),
             min_piece: crate::stream::MIN_PIECE,
+            text_ends: crate::stream::Ends::Words,
         }
     }
 

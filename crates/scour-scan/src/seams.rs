@@ -11,6 +11,7 @@
 use base64::Engine as _;
 use proptest::prelude::*;
 
+use crate::stream::Ends;
 use crate::{Options, Scanner};
 
 /// Random characters from an alphabet without look-alikes (entropy high
@@ -108,7 +109,7 @@ fn scanner(chunk_size: usize, min_piece: usize) -> Scanner {
 
 /// One scanner for the property's cases (compiling the rules is the slow
 /// part), its chunk and piece sizes set per scan.
-fn findings(bytes: &[u8], chunk_size: usize, min_piece: usize) -> Vec<Place> {
+fn findings(bytes: &[u8], chunk_size: usize, min_piece: usize, ends: Ends) -> Vec<Place> {
     static SHARED: std::sync::OnceLock<std::sync::Mutex<Scanner>> = std::sync::OnceLock::new();
     let mut s = SHARED
         .get_or_init(|| std::sync::Mutex::new(scanner(64 << 20, 1 << 40)))
@@ -116,6 +117,7 @@ fn findings(bytes: &[u8], chunk_size: usize, min_piece: usize) -> Vec<Place> {
         .unwrap_or_else(|e| e.into_inner());
     s.opts.chunk_size = chunk_size;
     s.min_piece = min_piece;
+    s.text_ends = ends;
     findings_with(&s, bytes)
 }
 
@@ -153,7 +155,7 @@ fn findings_with(scanner: &Scanner, bytes: &[u8]) -> Vec<Place> {
 
 /// The reference: one chunk, one piece.
 fn whole(bytes: &[u8]) -> Vec<Place> {
-    findings(bytes, 64 << 20, 1 << 40)
+    findings(bytes, 64 << 20, 1 << 40, Ends::Words)
 }
 
 proptest! {
@@ -176,8 +178,10 @@ proptest! {
         let longest = text.split([' ', '\n']).map(str::len).max().unwrap_or(0);
         let chunk_size = chunk_size.max(longest + 1);
         let whole = whole(text.as_bytes());
-        prop_assert_eq!(findings(text.as_bytes(), chunk_size, min_piece), whole.clone());
-        prop_assert_eq!(findings(text.as_bytes(), 64 << 20, min_piece), whole);
+        for ends in [Ends::Words, Ends::Anywhere] {
+            prop_assert_eq!(findings(text.as_bytes(), chunk_size, min_piece, ends), whole.clone());
+            prop_assert_eq!(findings(text.as_bytes(), 64 << 20, min_piece, ends), whole.clone());
+        }
     }
 }
 
@@ -189,7 +193,7 @@ fn tokens_across_small_chunks_are_found() {
         .collect();
     let whole = whole(text.as_bytes());
     assert_eq!(whole.len(), 3, "{whole:?}");
-    assert_eq!(findings(text.as_bytes(), 64, 64), whole);
+    assert_eq!(findings(text.as_bytes(), 64, 64, Ends::Words), whole);
 }
 
 /// Each encoded spelling, moved one byte at a time across a chunk seam
@@ -199,7 +203,10 @@ fn tokens_across_small_chunks_are_found() {
 /// secret.
 #[test]
 fn encoded_secret_at_every_offset_from_a_seam() {
-    let (one, pieces) = (scanner(64 << 20, 1 << 40), scanner(64 << 20, 64));
+    // Pieces cut anywhere, not only between words: each decodes the
+    // words it cuts whole.
+    let (one, mut pieces) = (scanner(64 << 20, 1 << 40), scanner(64 << 20, 64));
+    pieces.text_ends = Ends::Anywhere;
     for spelling in 1..SPELLINGS {
         let word = spell(spelling, spelling % 3, 7 + spelling as u64);
         let chunk = (word.len() + 40).max(320);

@@ -11,9 +11,9 @@
 //! Text pieces carry the engine's overlap on either side as context and
 //! report only matches that start inside them, as chunks do. Encoded runs
 //! (base64, percent-encoding, URLs) can be far longer than the overlap, so
-//! text chunks end between words ([`word_cut`]) and each piece decodes the
-//! words that touch it whole ([`whole_words`]), reporting only what is
-//! anchored inside it: chunked and whole-buffer scans report the same
+//! text chunks ([`word_cut`]) and pieces ([`split`]) end between words, and
+//! each piece decodes the words that touch it whole ([`whole_words`]),
+//! reporting only what is anchored inside it: chunked and whole-buffer scans report the same
 //! findings for every word shorter than a chunk, and memory stays one
 //! chunk (plus twice the overlap) however long a line is. A longer word
 //! (a 100 MiB base64 line) is cut at chunk ends as before. JSON Lines
@@ -63,7 +63,12 @@ impl Scanner {
         let mut lines = LineCounter::new();
         let mut collector = Collector::new(self.opts.max_locations);
         let bytes = chunker.for_each(rdr, |chunk| {
-            let pieces = split(chunk.data, chunk.report.clone(), false, self.min_piece);
+            let pieces = split(
+                chunk.data,
+                chunk.report.clone(),
+                self.text_ends,
+                self.min_piece,
+            );
             let found = self.each_piece(scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
                 self.text_piece(name, chunk.data, chunk.offset, piece, scratch, &mut pending);
@@ -118,7 +123,7 @@ impl Scanner {
                 rest.start = t.end;
             }
             if !rest.is_empty() || pieces.is_empty() {
-                pieces.extend(split(chunk.data, rest, true, self.min_piece));
+                pieces.extend(split(chunk.data, rest, Ends::Lines, self.min_piece));
             }
             let found = self.each_piece(&mut w.scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
@@ -249,9 +254,11 @@ impl Scanner {
     /// quotes) its encoded run is part of, or, for a Basic credential, in
     /// the `Basic` word before it; so decoding covers every word that
     /// touches the piece, whole, and the word after a trailing `Basic `.
-    /// Decoding a run cut at a seam would find nothing, or garbage. Words
-    /// reach past the piece only as far as `data` does: chunks end between
-    /// words (see [`word_cut`]), so that is every word shorter than a chunk.
+    /// Decoding a run cut at a seam would find nothing, or garbage. Pieces
+    /// end between words (see [`split`]), so only that `Basic` word and
+    /// words longer than a chunk cross them; words reach past the piece only
+    /// as far as `data` does, and chunks end between words (see
+    /// [`word_cut`]), so that is every word shorter than a chunk.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn text_piece(
         &self,
@@ -294,7 +301,7 @@ impl Scanner {
     /// range), in order: the text scan a JSON walk starts from, done in
     /// parallel pieces when `data` is big enough to split.
     pub(crate) fn raw_hits(&self, data: &[u8], own: &mut Scratch) -> Vec<(usize, Range<usize>)> {
-        let pieces = split(data, 0..data.len(), false, self.min_piece);
+        let pieces = split(data, 0..data.len(), Ends::Anywhere, self.min_piece);
         let ov = self.engine.overlap();
         let parts = self.each_piece(own, &pieces, |scratch, piece| {
             let ctx = piece.start.saturating_sub(ov)..(piece.end + ov).min(data.len());
@@ -356,21 +363,38 @@ impl ScratchPool {
     }
 }
 
+/// Where pieces of a chunk may end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ends {
+    /// Anywhere (the engine alone: its overlap covers any match).
+    Anywhere,
+    /// After a word break: text, so that a long encoded run is decoded by
+    /// one piece rather than by every piece it spans.
+    Words,
+    /// After a line end: JSON Lines records.
+    Lines,
+}
+
 /// Cuts `report` into pieces for the pool's threads: at least `min`
-/// bytes each ([`MIN_PIECE`]), two per thread at most, and when `lines`,
-/// ending at line ends.
-fn split(data: &[u8], report: Range<usize>, lines: bool, min: usize) -> Vec<Range<usize>> {
+/// bytes each ([`MIN_PIECE`]), two per thread at most, each ending as
+/// `ends` says (or at the end of the report, when no such place follows).
+fn split(data: &[u8], report: Range<usize>, ends: Ends, min: usize) -> Vec<Range<usize>> {
     let want = (2 * rayon::current_num_threads()).max(1);
     let size = (report.len() / want).max(min).max(1);
     let mut out = Vec::new();
     let mut start = report.start;
     while start < report.end {
         let mut end = (start + size).min(report.end);
-        if lines && end < report.end {
-            end = match memchr::memchr(b'\n', &data[end..report.end]) {
-                Some(nl) => end + nl + 1,
-                None => report.end,
+        if end < report.end {
+            let rest = &data[end..report.end];
+            let next = match ends {
+                Ends::Anywhere => Some(0),
+                Ends::Lines => memchr::memchr(b'\n', rest).map(|nl| nl + 1),
+                Ends::Words => (0..rest.len())
+                    .find(|&i| word_break(rest[i]) && !basic_space(data, end + i))
+                    .map(|i| i + 1),
             };
+            end = next.map_or(report.end, |n| end + n);
         }
         if report.end - end < size / 2 {
             end = report.end; // no sliver at the end
@@ -445,9 +469,10 @@ mod tests {
         for i in 0..200_000u32 {
             data.extend_from_slice(format!("{{\"n\":{i}}}\n").as_bytes());
         }
-        for lines in [false, true] {
+        for ends in [Ends::Anywhere, Ends::Lines, Ends::Words] {
+            let lines = ends == Ends::Lines;
             let report = 3..data.len() - 5;
-            let pieces = split(&data, report.clone(), lines, MIN_PIECE);
+            let pieces = split(&data, report.clone(), ends, MIN_PIECE);
             assert!(pieces.len() > 1);
             assert_eq!(pieces[0].start, report.start);
             assert_eq!(pieces.last().unwrap().end, report.end);
@@ -456,10 +481,21 @@ mod tests {
                 if lines {
                     assert_eq!(data[w[0].end - 1], b'\n');
                 }
+                if ends == Ends::Words {
+                    assert!(word_break(data[w[0].end - 1]));
+                }
             }
             assert!(pieces.iter().all(|p| p.len() >= MIN_PIECE / 2));
         }
-        assert_eq!(split(&data, 0..100, true, MIN_PIECE), vec![0..100]);
-        assert_eq!(split(&data, 5..5, false, MIN_PIECE), vec![5..5]);
+        // A word longer than the report (a base64 line) is one piece, so
+        // it is decoded once, not once per piece.
+        let line = vec![b'Q'; 4 * MIN_PIECE];
+        assert_eq!(
+            split(&line, 0..line.len(), Ends::Words, MIN_PIECE),
+            vec![0..line.len()]
+        );
+        assert!(split(&line, 0..line.len(), Ends::Anywhere, MIN_PIECE).len() > 1);
+        assert_eq!(split(&data, 0..100, Ends::Lines, MIN_PIECE), vec![0..100]);
+        assert_eq!(split(&data, 5..5, Ends::Anywhere, MIN_PIECE), vec![5..5]);
     }
 }
