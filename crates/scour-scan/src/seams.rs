@@ -86,7 +86,9 @@ fn spell(spelling: u8, kind: u8, seed: u64) -> String {
 }
 
 /// Every place of every finding, with what a report shows of it.
-type Place = (String, String, u64, u64, u64, u64, Vec<String>);
+/// (fingerprint, rule, start, end, line, column, decoders, occurrences of
+/// the finding): a place reported twice shows in the count.
+type Place = (String, String, u64, u64, u64, u64, Vec<String>, u64);
 
 /// The built-in rules but those with the widest windows, so the engine's
 /// overlap (twice the widest window) is a few KiB and encoded runs longer
@@ -145,6 +147,7 @@ fn findings_with(scanner: &Scanner, bytes: &[u8]) -> Vec<Place> {
                     l,
                     c,
                     f.decoders.clone(),
+                    f.occurrences,
                 )
             })
         })
