@@ -298,6 +298,25 @@ fn no_command_prints_a_full_secret_without_reveal() {
 
     let out = run(&dir, &["redact", "--no-config", "--dry-run", "in"]);
     clean(&planted, "redact --dry-run", &out);
+
+    // A path that does not exist, named after a secret: the error names it.
+    let missing = format!(
+        "in/gone-{}.log",
+        planted_value(&planted, "github in file name")
+    );
+    for cmd in ["scan", "redact"] {
+        let mut args = vec![cmd, "--no-config", &missing];
+        if cmd == "redact" {
+            args.push("--dry-run");
+        }
+        let out = run(&dir, &args);
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("in/gone-ghp_"),
+            "{cmd}: no error for the missing path: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        clean(&planted, &format!("{cmd} of a missing path"), &out);
+    }
     let out = run(&dir, &["redact", "--no-config", "-o", "redacted", "in"]);
     clean(&planted, "redact -o", &out);
     // The copies keep their names; their content holds no secret.
@@ -358,6 +377,10 @@ fn no_command_prints_a_full_secret_without_reveal() {
     ] {
         assert!(shown.contains(&what), "--reveal hides {what}: {shown:?}");
     }
+}
+
+fn planted_value<'p>(planted: &'p [Planted], what: &str) -> &'p str {
+    &planted.iter().find(|p| p.what == what).unwrap().value
 }
 
 fn walk(root: &Path) -> Vec<std::path::PathBuf> {
