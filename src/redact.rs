@@ -105,7 +105,7 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
         out: Mutex::new(()),
     };
     for m in &missing {
-        eprintln!("scour: error: {m}");
+        eprintln!("scour: error: {}", cx.scanner.display_name(m));
     }
     // Every input is rewritten with the secrets found in all of them, so a
     // token found in one file's header is also removed from another
@@ -359,13 +359,17 @@ impl Ctx {
         }
     }
 
+    /// Errors and warnings name inputs and members: secrets in those names
+    /// are masked, as in every report.
     fn error(&self, msg: &str) {
         self.totals.lock().unwrap().errors += 1;
+        let msg = self.scanner.display_name(msg);
         let _g = self.out.lock().unwrap();
         eprintln!("scour: error: {msg}");
     }
 
     fn warn(&self, msg: &str) {
+        let msg = self.scanner.display_name(msg);
         let _g = self.out.lock().unwrap();
         eprintln!("scour: warning: {msg}");
     }

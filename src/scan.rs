@@ -109,6 +109,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             scour_report::MAX_LOCATIONS
         },
         archives: !args.no_archives,
+        mask_names: !args.reveal,
         ..Options::default()
     };
     let a = &config.archives;
@@ -231,8 +232,11 @@ impl Scan {
                 self.keep(report.findings);
             }
             Input::File(path) => {
-                let name = path.display().to_string();
-                if self.allow.iter().any(|a| a.skips_path(&name)) {
+                let real = path.display().to_string();
+                // Reports and the state database name the file with any
+                // secret in its name masked (unless --reveal).
+                let name = self.scanner.display_name(&real).into_owned();
+                if self.allow.iter().any(|a| a.skips_path(&real)) {
                     self.skipped("allowlisted path");
                 } else if self.db.is_some() {
                     self.with_state(path, &name, &mut worker, report);
@@ -316,8 +320,8 @@ impl Scan {
 
     fn error(&self, path: &str, message: String) {
         self.summary.lock().unwrap().errors.push(FileError {
-            path: path.to_string(),
-            message,
+            path: self.scanner.display_name(path).into_owned(),
+            message: self.scanner.display_name(&message).into_owned(),
         });
     }
 }

@@ -3,6 +3,7 @@
 
 mod corpus;
 mod hostile;
+mod hygiene;
 mod redact;
 mod scan;
 mod state;

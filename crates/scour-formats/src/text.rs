@@ -269,15 +269,23 @@ pub fn inflate(data: &[u8], limit: usize) -> Option<(Vec<u8>, &'static str)> {
 }
 
 /// True if decoded bytes are worth scanning as text: mostly printable ASCII
-/// or UTF-8, few control bytes.
+/// or UTF-8, few control bytes. Characters beyond ASCII count as text when
+/// they are valid UTF-8: a note in French or a name with an accent holds
+/// secrets as well as English does (and redaction must find what the scan
+/// would).
 pub fn looks_like_text(bytes: &[u8]) -> bool {
     if bytes.len() < 8 {
         return false;
     }
-    let printable = bytes
-        .iter()
-        .filter(|&&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\r' || b == b'\t')
-        .count();
+    let mut printable = 0;
+    for chunk in bytes.utf8_chunks() {
+        printable += chunk
+            .valid()
+            .chars()
+            .filter(|&c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+            .map(char::len_utf8)
+            .sum::<usize>();
+    }
     printable * 10 >= bytes.len() * 9
 }
 
@@ -366,6 +374,10 @@ mod tests {
     #[test]
     fn text_detection() {
         assert!(looks_like_text(b"{\"password\":\"x\"}"));
+        assert!(looks_like_text(
+            "note: A00a\u{e9}%@\u{20ac}_000 (fin)".as_bytes()
+        ));
+        assert!(!looks_like_text(b"note: A00a\xe9%@\x80\xff_000\x01"));
         assert!(!looks_like_text(&[
             0x89, b'P', b'N', b'G', 0, 0, 0, 13, 1, 2, 3, 4
         ]));

@@ -19,6 +19,10 @@ pub struct Chunk<'a> {
     pub mid_line: bool,
 }
 
+/// Given a reported part, how much of it to report (see
+/// [`Chunker::cut_with`]).
+pub type Cut = fn(&[u8]) -> Option<usize>;
+
 /// Splits a stream into overlapping chunks, reusing one buffer.
 ///
 /// Memory is bounded by `chunk_size + 2 * overlap` whatever the stream's
@@ -29,6 +33,7 @@ pub struct Chunker {
     chunk_size: usize,
     overlap: usize,
     lines: bool,
+    cut: Option<Cut>,
 }
 
 impl Chunker {
@@ -40,6 +45,7 @@ impl Chunker {
             chunk_size: chunk_size.max(1),
             overlap,
             lines: false,
+            cut: None,
         }
     }
 
@@ -50,6 +56,17 @@ impl Chunker {
     /// for the next chunk, so memory is bounded as before.
     pub fn align_to_lines(mut self) -> Chunker {
         self.lines = true;
+        self
+    }
+
+    /// Ends each reported part (but the last) where `cut` says: given the
+    /// part, it returns how much of it to report (more than zero), or None
+    /// to report it whole. With [`Chunker::align_to_lines`] it applies to
+    /// parts without a line end. The bytes past a shortened part stay
+    /// buffered for the next chunk, so memory is bounded as before. A text
+    /// scanner uses it to keep each encoded run in one chunk.
+    pub fn cut_with(mut self, cut: Cut) -> Chunker {
+        self.cut = Some(cut);
         self
     }
 
@@ -98,13 +115,20 @@ impl Chunker {
                 self.buf.len() - self.overlap
             };
             let starts_mid_line = mid_line;
+            let mut cut = self.cut.filter(|_| !eof);
             if self.lines && !eof {
                 match memchr::memrchr(b'\n', &self.buf[report_start..report_end]) {
                     Some(nl) => {
                         report_end = report_start + nl + 1;
                         mid_line = false;
+                        cut = None;
                     }
                     None => mid_line = true,
+                }
+            }
+            if let Some(cut) = cut {
+                if let Some(n) = cut(&self.buf[report_start..report_end]).filter(|&n| n > 0) {
+                    report_end = report_start + n.min(report_end - report_start);
                 }
             }
             let chunk = Chunk {
@@ -289,5 +313,31 @@ mod tests {
             "{}",
             c.buf.capacity()
         );
+    }
+
+    #[test]
+    fn cut_parts_end_where_told_and_still_tile() {
+        fn after_space(part: &[u8]) -> Option<usize> {
+            part.iter().rposition(|&b| b == b' ').map(|i| i + 1)
+        }
+        let mut data = Vec::new();
+        for i in 0..3000u32 {
+            data.extend(std::iter::repeat(b'a').take((i * 53 % 120) as usize));
+            data.push(b' ');
+        }
+        data.extend(std::iter::repeat(b'b').take(2500)); // no space: cut as is
+        data.extend_from_slice(b" tail");
+        let mut next = 0u64;
+        let mut c = Chunker::new(1000, 64).cut_with(after_space);
+        c.for_each(Trickle(&data, 333), |ch| {
+            assert_eq!(ch.offset + ch.report.start as u64, next, "gap or overlap");
+            next = ch.offset + ch.report.end as u64;
+            let part = &ch.data[ch.report.clone()];
+            assert!(ch.last || part.ends_with(b" ") || !part.contains(&b' '));
+            true
+        })
+        .unwrap();
+        assert_eq!(next, data.len() as u64);
+        assert!(c.buf.capacity() <= 2 * (1000 + 2 * 64 + 1000));
     }
 }

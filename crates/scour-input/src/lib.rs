@@ -29,6 +29,6 @@ mod chunk;
 mod kind;
 mod lines;
 
-pub use chunk::{Chunk, Chunker};
+pub use chunk::{Chunk, Chunker, Cut};
 pub use kind::{sniff, Sniff, SNIFF_LEN};
 pub use lines::LineCounter;

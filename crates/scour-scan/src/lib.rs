@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 mod collect;
+mod names;
 mod scanner;
 mod stream;
 mod validity;

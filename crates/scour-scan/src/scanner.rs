@@ -41,6 +41,12 @@ pub struct Options {
     /// in `occurrences`. Bounds memory when a secret repeats millions of
     /// times; `usize::MAX` lists every place (`--no-dedup`).
     pub max_locations: usize,
+    /// Mask the secrets that rules find in names (file and member names,
+    /// JSON pointers, messages quoting them) wherever a name is reported;
+    /// see [`Scanner::display_name`]. On by default; `--reveal` turns it
+    /// off. Separate from `reveal`, which callers set to look at secrets
+    /// (allowlists, redaction) before deciding what to show.
+    pub mask_names: bool,
 }
 
 impl Default for Options {
@@ -56,6 +62,7 @@ impl Default for Options {
             limits: scour_archive::Limits::default(),
             max_message: 256 << 20,
             max_locations: scour_report::MAX_LOCATIONS,
+            mask_names: true,
         }
     }
 }
@@ -82,6 +89,14 @@ pub struct Scanner {
     pub(crate) opts: Options,
     /// Scratch for pieces of one input scanned on other threads.
     pub(crate) pool: crate::stream::ScratchPool,
+    /// Smallest piece of a chunk scanned as a task of its own
+    /// ([`crate::stream::MIN_PIECE`]; tests lower it to put seams
+    /// everywhere).
+    pub(crate) min_piece: usize,
+    /// Where pieces of a text chunk end: between words, so that a long
+    /// encoded run is decoded by one piece. Tests put them anywhere, to
+    /// check that pieces decode the words they cut whole anyway.
+    pub(crate) text_ends: crate::stream::Ends,
 }
 
 /// Per-thread scratch space, reused from input to input.
@@ -97,6 +112,8 @@ impl Scanner {
             engine,
             opts,
             pool: Default::default(),
+            min_piece: crate::stream::MIN_PIECE,
+            text_ends: crate::stream::Ends::Words,
         }
     }
 
@@ -109,12 +126,17 @@ impl Scanner {
     pub fn worker(&self) -> Worker {
         Worker {
             scratch: self.engine.scratch(),
-            chunker: Chunker::new(self.opts.chunk_size, self.engine.overlap()),
+            chunker: Chunker::new(self.opts.chunk_size, self.engine.overlap())
+                .cut_with(crate::stream::word_cut),
         }
     }
 
     /// Scans the file at `path`, naming it `name` in reports.
     pub fn scan_file(&self, path: &Path, name: &str, w: &mut Worker, report: &mut dyn Report) {
+        let report = &mut crate::names::MaskNames {
+            scanner: self,
+            inner: report,
+        };
         let budget = Budget::new(self.opts.limits.clone());
         let level = Level {
             depth: 0,
@@ -142,6 +164,10 @@ impl Scanner {
         w: &mut Worker,
         report: &mut dyn Report,
     ) {
+        let report = &mut crate::names::MaskNames {
+            scanner: self,
+            inner: report,
+        };
         let budget = Budget::new(self.opts.limits.clone());
         let level = Level {
             depth: 0,

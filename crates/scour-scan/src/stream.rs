@@ -9,7 +9,14 @@
 //! in order, on the calling thread. Memory stays one chunk per stream.
 //!
 //! Text pieces carry the engine's overlap on either side as context and
-//! report only matches that start inside them, as chunks do. JSON Lines
+//! report only matches that start inside them, as chunks do. Encoded runs
+//! (base64, percent-encoding, URLs) can be far longer than the overlap, so
+//! text chunks ([`word_cut`]) and pieces ([`split`]) end between words, and
+//! each piece decodes the words that touch it whole ([`whole_words`]),
+//! reporting only what is anchored inside it: chunked and whole-buffer scans report the same
+//! findings for every word shorter than a chunk, and memory stays one
+//! chunk (plus twice the overlap) however long a line is. A longer word
+//! (a 100 MiB base64 line) is cut at chunk ends as before. JSON Lines
 //! chunks end at line ends (see [`Chunker::align_to_lines`]) and pieces are
 //! cut at line ends, so every record is parsed whole; a record longer than
 //! a chunk is scanned as text.
@@ -58,13 +65,16 @@ impl Scanner {
         // Where the encoded run going on at the current chunk's start began.
         let mut run_from: Option<u64> = None;
         let bytes = chunker.for_each(rdr, |chunk| {
-            let pieces = split(chunk.data, chunk.report.clone(), false);
+            let pieces = split(
+                chunk.data,
+                chunk.report.clone(),
+                self.text_ends,
+                self.min_piece,
+            );
             let found = self.each_piece(scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
-                let interior = piece.start != chunk.report.start;
                 let seam = Seam {
-                    interior,
-                    run_from: run_from.filter(|_| !interior),
+                    run_from: run_from.filter(|_| piece.start == chunk.report.start),
                     more: !chunk.last,
                 };
                 self.text_piece(
@@ -105,8 +115,9 @@ impl Scanner {
         w: &mut Worker,
         report: &mut dyn Report,
     ) -> io::Result<u64> {
-        let mut chunker =
-            Chunker::new(self.opts.chunk_size, self.engine.overlap()).align_to_lines();
+        let mut chunker = Chunker::new(self.opts.chunk_size, self.engine.overlap())
+            .align_to_lines()
+            .cut_with(word_cut);
         let mut lines = LineCounter::new();
         let mut collector = Collector::new(self.opts.max_locations);
         let mut outcome = LinesOutcome::default();
@@ -132,7 +143,7 @@ impl Scanner {
                 rest.start = t.end;
             }
             if !rest.is_empty() || pieces.is_empty() {
-                pieces.extend(split(chunk.data, rest, true));
+                pieces.extend(split(chunk.data, rest, Ends::Lines, self.min_piece));
             }
             let found = self.each_piece(&mut w.scratch, &pieces, |scratch, piece| {
                 let mut pending = Pending::default();
@@ -258,11 +269,24 @@ impl Scanner {
         }
     }
 
-    /// Scans `piece` of `data` (at stream offset `offset`) as text: the engine over the piece with the
-    /// engine's overlap as context on either side, then nested decoding of
-    /// the encoded runs that start in the piece. An interior piece skips
-    /// a run that merely continues from the piece before (that piece
-    /// decodes it whole); see [`Seam`] for runs cut by a chunk's edges.
+    /// Scans `piece` of `data` (at stream offset `offset`) as text: the
+    /// engine over the piece with the engine's overlap as context on either
+    /// side, then nested decoding.
+    ///
+    /// Every hit belongs to the piece holding its anchor (where its line
+    /// and column are taken), so neighbours never report the same hit. A
+    /// decoded hit's anchor lies in the word (bytes between whitespace or
+    /// quotes) its encoded run is part of, or, for a Basic credential, in
+    /// the `Basic` word before it; so decoding covers every word that
+    /// touches the piece, whole, and the word after a trailing `Basic `.
+    /// Decoding a run cut at a seam would find nothing, or garbage. Pieces
+    /// end between words (see [`split`]), so only that `Basic` word and
+    /// words longer than a chunk cross them; words reach past the piece only
+    /// as far as `data` does, and chunks end between words (see
+    /// [`word_cut`]), so that is every word shorter than a chunk. A word
+    /// longer than a chunk (a 100 MiB base64 line) is decoded from and to
+    /// whole base64 quanta counted from where it began (see [`Seam`]), or
+    /// nothing past its first chunk would decode.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn text_piece(
         &self,
@@ -285,40 +309,41 @@ impl Scanner {
                 pending.push(&Hit::new(m, &origin), name, shift, reveal);
                 true
             });
-        let mut start = piece.start;
-        if seam.interior && start > 0 && is_run_byte(data[start - 1]) {
-            while start < piece.end && is_run_byte(data[start]) {
-                start += 1;
-            }
-        } else if let Some(from) = seam.run_from {
-            // A run longer than a chunk: decode from a whole base64
-            // quantum (4 characters) of it, counted from its start.
-            let skew = ((offset + start as u64 - from) % 4) as usize;
-            if skew != 0 {
-                start = (start + 4 - skew).min(piece.end);
-            }
+        let mut words = whole_words(data, piece.clone());
+        if let Some(from) = seam.run_from.filter(|_| words.start < piece.start) {
+            // Inside a word longer than a chunk: decode from the first
+            // whole quantum of the run in the piece (the chunk before
+            // decoded up to there), so that hits are anchored in it.
+            let skew = ((offset + piece.start as u64 - from) % 4) as usize;
+            words.start = (piece.start + (4 - skew) % 4).min(words.end);
         }
-        let mut end = piece.end;
-        while end < data.len() && is_run_byte(data[end]) {
-            end += 1;
+        // The last word goes on in the next chunk, which decodes it from
+        // the first whole quantum at or after this piece's end: decode up
+        // to a whole quantum of its run, and leave the next chunk the hits
+        // whose quantum starts there or later, so none is reported twice.
+        let mut handed_on = None;
+        if seam.more && words.end == data.len() {
+            let from = match (run_start(data, words.end), seam.run_from) {
+                (Some(0), Some(from)) => from,
+                (Some(i), _) => offset + i.max(words.start) as u64,
+                (None, _) => offset + words.end as u64,
+            };
+            words.end -= ((offset + words.end as u64 - from) % 4) as usize;
+            handed_on = Some(piece.end);
         }
-        let mut stop = end.max(ctx.end);
-        if seam.more && stop == data.len() {
-            // The last run goes on in the next chunk: cut it on a whole
-            // quantum too, or it does not decode at all.
-            let from = run_start(data, stop).map_or(stop, |i| i.max(start));
-            stop -= (stop - from) % 4;
-        }
-        let tail = Origin::raw(start);
+        let tail = Origin::raw(words.start);
         scan_decoded(
             &self.engine,
             scratch,
             &self.opts.decode,
-            &data[start..stop],
+            &data[words],
             &tail,
             0,
             &mut |h: &Hit<'_>| {
-                if h.anchor() < piece.end {
+                let passed_on = handed_on.is_some_and(|cut| {
+                    h.origin.decoders == ["base64"] && h.anchor() + h.range.start / 3 * 4 >= cut
+                });
+                if piece.contains(&h.anchor()) && !passed_on {
                     pending.push(h, name, offset, reveal);
                 }
             },
@@ -329,7 +354,7 @@ impl Scanner {
     /// range), in order: the text scan a JSON walk starts from, done in
     /// parallel pieces when `data` is big enough to split.
     pub(crate) fn raw_hits(&self, data: &[u8], own: &mut Scratch) -> Vec<(usize, Range<usize>)> {
-        let pieces = split(data, 0..data.len(), false);
+        let pieces = split(data, 0..data.len(), Ends::Anywhere, self.min_piece);
         let ov = self.engine.overlap();
         let parts = self.each_piece(own, &pieces, |scratch, piece| {
             let ctx = piece.start.saturating_sub(ov)..(piece.end + ov).min(data.len());
@@ -378,12 +403,12 @@ impl Scanner {
 }
 
 impl ScratchPool {
-    fn take(&self, engine: &scour_engine::Engine) -> Scratch {
+    pub(crate) fn take(&self, engine: &scour_engine::Engine) -> Scratch {
         let pooled = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
         pooled.unwrap_or_else(|| engine.scratch())
     }
 
-    fn put(&self, scratch: Scratch) {
+    pub(crate) fn put(&self, scratch: Scratch) {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -391,21 +416,38 @@ impl ScratchPool {
     }
 }
 
-/// Cuts `report` into pieces for the pool's threads: at least
-/// [`MIN_PIECE`] bytes each, two per thread at most, and when `lines`,
-/// ending at line ends.
-fn split(data: &[u8], report: Range<usize>, lines: bool) -> Vec<Range<usize>> {
+/// Where pieces of a chunk may end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ends {
+    /// Anywhere (the engine alone: its overlap covers any match).
+    Anywhere,
+    /// After a word break: text, so that a long encoded run is decoded by
+    /// one piece rather than by every piece it spans.
+    Words,
+    /// After a line end: JSON Lines records.
+    Lines,
+}
+
+/// Cuts `report` into pieces for the pool's threads: at least `min`
+/// bytes each ([`MIN_PIECE`]), two per thread at most, each ending as
+/// `ends` says (or at the end of the report, when no such place follows).
+fn split(data: &[u8], report: Range<usize>, ends: Ends, min: usize) -> Vec<Range<usize>> {
     let want = (2 * rayon::current_num_threads()).max(1);
-    let size = (report.len() / want).max(MIN_PIECE);
+    let size = (report.len() / want).max(min).max(1);
     let mut out = Vec::new();
     let mut start = report.start;
     while start < report.end {
         let mut end = (start + size).min(report.end);
-        if lines && end < report.end {
-            end = match memchr::memchr(b'\n', &data[end..report.end]) {
-                Some(nl) => end + nl + 1,
-                None => report.end,
+        if end < report.end {
+            let rest = &data[end..report.end];
+            let next = match ends {
+                Ends::Anywhere => Some(0),
+                Ends::Lines => memchr::memchr(b'\n', rest).map(|nl| nl + 1),
+                Ends::Words => (0..rest.len())
+                    .find(|&i| word_break(rest[i]) && !basic_space(data, end + i))
+                    .map(|i| i + 1),
             };
+            end = next.map_or(report.end, |n| end + n);
         }
         if report.end - end < size / 2 {
             end = report.end; // no sliver at the end
@@ -419,15 +461,12 @@ fn split(data: &[u8], report: Range<usize>, lines: bool) -> Vec<Range<usize>> {
     out
 }
 
-/// Where a text piece sits in its stream, for encoded runs cut by the
-/// edges of its chunk.
+/// Where a text piece sits in its stream, for a word longer than a chunk,
+/// which is cut at the chunk's edges instead of between words.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Seam {
-    /// Not the first piece of its chunk: a run going on from the piece
-    /// before is decoded there.
-    pub(crate) interior: bool,
-    /// The piece starts inside an encoded run that began at this stream
-    /// offset, in an earlier chunk.
+    /// The piece is the first of its chunk, which starts inside an encoded
+    /// run that began at this stream offset, in an earlier chunk.
     pub(crate) run_from: Option<u64>,
     /// More of the stream follows the chunk.
     pub(crate) more: bool,
@@ -451,6 +490,57 @@ fn is_run_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-' | b'%')
 }
 
+/// Bytes that end a word: what no encoded run, URL or percent-encoded
+/// run the decoders look at crosses (see `scour_formats::percent_runs`).
+fn word_break(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>')
+}
+
+/// True if `data[at]` is the space of a `Basic ` that starts a Basic
+/// credential, whose hit is anchored at `Basic` but read from the word
+/// after the space.
+fn basic_space(data: &[u8], at: usize) -> bool {
+    data[at] == b' ' && at >= 5 && data[at - 5..at].eq_ignore_ascii_case(b"basic")
+}
+
+/// `piece` widened to whole words of `data`: back to the start of the
+/// word it starts in, on to the end of the word it ends in, and over the
+/// word after a trailing `Basic `.
+fn whole_words(data: &[u8], piece: Range<usize>) -> Range<usize> {
+    let mut lo = piece.start;
+    while lo > 0 && !word_break(data[lo - 1]) {
+        lo -= 1;
+    }
+    let word_end = |mut at: usize| {
+        while at < data.len() && !word_break(data[at]) {
+            at += 1;
+        }
+        at
+    };
+    let mut hi = word_end(piece.end);
+    if hi < data.len() && basic_space(data, hi) {
+        hi = word_end(hi + 1);
+    }
+    lo..hi
+}
+
+/// Where a chunk of a text stream ends: after the last word break of its
+/// reported part, so no word is split between chunks and each is decoded
+/// whole by the chunk it starts in (a space that ends `Basic ` is not a
+/// break: the credential's word goes with it). A part without a break (a
+/// word longer than a chunk, such as a 100 MiB base64 line) is cut where it
+/// is; memory stays bounded by the chunk size either way.
+pub(crate) fn word_cut(part: &[u8]) -> Option<usize> {
+    let mut end = part.len();
+    while let Some(at) = part[..end].iter().rposition(|&b| word_break(b)) {
+        if !basic_space(part, at) {
+            return Some(at + 1);
+        }
+        end = at;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,9 +551,10 @@ mod tests {
         for i in 0..200_000u32 {
             data.extend_from_slice(format!("{{\"n\":{i}}}\n").as_bytes());
         }
-        for lines in [false, true] {
+        for ends in [Ends::Anywhere, Ends::Lines, Ends::Words] {
+            let lines = ends == Ends::Lines;
             let report = 3..data.len() - 5;
-            let pieces = split(&data, report.clone(), lines);
+            let pieces = split(&data, report.clone(), ends, MIN_PIECE);
             assert!(pieces.len() > 1);
             assert_eq!(pieces[0].start, report.start);
             assert_eq!(pieces.last().unwrap().end, report.end);
@@ -472,10 +563,21 @@ mod tests {
                 if lines {
                     assert_eq!(data[w[0].end - 1], b'\n');
                 }
+                if ends == Ends::Words {
+                    assert!(word_break(data[w[0].end - 1]));
+                }
             }
             assert!(pieces.iter().all(|p| p.len() >= MIN_PIECE / 2));
         }
-        assert_eq!(split(&data, 0..100, true), vec![0..100]);
-        assert_eq!(split(&data, 5..5, false), vec![5..5]);
+        // A word longer than the report (a base64 line) is one piece, so
+        // it is decoded once, not once per piece.
+        let line = vec![b'Q'; 4 * MIN_PIECE];
+        assert_eq!(
+            split(&line, 0..line.len(), Ends::Words, MIN_PIECE),
+            vec![0..line.len()]
+        );
+        assert!(split(&line, 0..line.len(), Ends::Anywhere, MIN_PIECE).len() > 1);
+        assert_eq!(split(&data, 0..100, Ends::Lines, MIN_PIECE), vec![0..100]);
+        assert_eq!(split(&data, 5..5, Ends::Anywhere, MIN_PIECE), vec![5..5]);
     }
 }
