@@ -529,6 +529,21 @@ pub fn redact(data: &[u8]) {
         .redact_reader(name, &mut &out[..], &mut twice)
         .is_ok()
     {
-        assert!(out == twice, "redacting the output again changed it");
+        if let Some(at) = out.iter().zip(&twice).position(|(a, b)| a != b) {
+            let show = |b: &[u8]| {
+                String::from_utf8_lossy(&b[at.saturating_sub(60)..(at + 400).min(b.len())])
+                    .into_owned()
+            };
+            panic!(
+                "redacting the output again changed it at byte {at}:\n{}\n{}",
+                show(&out),
+                show(&twice)
+            );
+        }
+        assert_eq!(
+            out.len(),
+            twice.len(),
+            "redacting the output again changed its length"
+        );
     }
 }

@@ -77,11 +77,28 @@ impl Needles {
                 .build(&patterns)
                 .expect("literal patterns always compile")
         });
-        Needles {
+        let mut needles = Needles {
             ac,
             replacements,
             longest,
+        };
+        // A replacement that keeps part of its secret (a JWT's header and
+        // payload, a Basic user name) may hold another secret: a token
+        // that is a prefix of the JWT, found alone elsewhere. Where the
+        // longer match wins, that one would survive, and only a second
+        // redaction would remove it; so kept parts are redacted here.
+        let kept: Vec<(usize, Vec<u8>)> = (0..needles.replacements.len())
+            .filter_map(|i| {
+                let r = &needles.replacements[i];
+                let mut out = Vec::with_capacity(r.len());
+                (!r.starts_with(b"[REDACTED:") && needles.replace(r, &mut out) > 0)
+                    .then_some((i, out))
+            })
+            .collect();
+        for (i, r) in kept {
+            needles.replacements[i] = r;
         }
+        needles
     }
 
     /// The longest spelling: a stream cut must keep this much context.
@@ -302,6 +319,20 @@ mod tests {
         let mut out = Vec::new();
         Needles::new(secrets, jwt).replace(text.as_bytes(), &mut out);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_secret_inside_the_kept_part_of_a_jwt_is_redacted_too() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ.c2lnbmF0dXJlLWZha2U";
+        let prefix = &jwt[..30];
+        let s = [
+            secret("jwt.token", jwt),
+            secret("http.bearer-token", prefix),
+        ];
+        let text = format!("a {jwt} b {prefix}");
+        let once = run(&s, JwtMode::Signature, &text);
+        assert!(!once.contains(prefix), "{once}");
+        assert_eq!(run(&s, JwtMode::Signature, &once), once);
     }
 
     #[test]
