@@ -68,7 +68,7 @@ struct Ctx {
 }
 
 pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
-    let (jobs, missing) = jobs(&args)?;
+    let (jobs, missing, not_copied) = jobs(&args)?;
     let (_, pool) = crate::scan::worker_pool(args.threads)?;
     // The same rules and allowlists as `scan`: what scan reports is what
     // redact removes.
@@ -106,6 +106,13 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
     };
     for m in &missing {
         eprintln!("scour: error: {}", cx.scanner.display_name(m));
+    }
+    for p in &not_copied {
+        let p = p.display().to_string();
+        eprintln!(
+            "scour: warning: {}: not a regular file, not copied",
+            cx.scanner.display_name(&p)
+        );
     }
     // Every input is rewritten with the secrets found in all of them, so a
     // token found in one file's header is also removed from another
@@ -163,10 +170,13 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
 
 /// Expands the arguments into inputs with their destinations.
 /// Paths that cannot be read are returned apart, to be reported as errors
-/// while the other inputs are redacted.
-fn jobs(args: &RedactArgs) -> anyhow::Result<(Vec<Job>, Vec<String>)> {
+/// while the other inputs are redacted, and so are links and other
+/// non-files inside trees, which are not copied (both are reported once
+/// the scanner exists, which masks secrets in names).
+fn jobs(args: &RedactArgs) -> anyhow::Result<(Vec<Job>, Vec<String>, Vec<PathBuf>)> {
     let mut found: Vec<(Src, PathBuf)> = Vec::new();
     let mut missing = Vec::new();
+    let mut not_copied = Vec::new();
     let mut any_dir = false;
     for arg in &args.paths {
         if arg.as_os_str() == "-" {
@@ -202,10 +212,7 @@ fn jobs(args: &RedactArgs) -> anyhow::Result<(Vec<Job>, Vec<String>)> {
                 } else if !e.file_type().is_dir() {
                     // Links inside a tree are not followed (as in `scan`),
                     // so they are neither read nor copied.
-                    eprintln!(
-                        "scour: warning: {}: not a regular file, not copied",
-                        e.path().display()
-                    );
+                    not_copied.push(e.into_path());
                 }
             }
         } else {
@@ -246,7 +253,7 @@ fn jobs(args: &RedactArgs) -> anyhow::Result<(Vec<Job>, Vec<String>)> {
             Ok(Job { src, dest })
         })
         .collect::<anyhow::Result<_>>()
-        .map(|jobs| (jobs, missing))
+        .map(|jobs| (jobs, missing, not_copied))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

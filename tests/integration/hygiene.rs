@@ -137,6 +137,13 @@ fn plant(dir: &Dir) -> Vec<Planted> {
             "{{\"log\":{{\"entries\":[{{\"request\":{{\"headers\":[{{\"name\":\"Authorization\",\"value\":\"Bearer {bearer_in_broken}\"}}"
         ),
     );
+    // A link in the tree, named after a secret: not followed, and named
+    // in a warning (redact) or the skipped count (scan).
+    std::os::unix::fs::symlink(
+        "nowhere",
+        dir.path().join(format!("in/link-{gh_file_name}.log")),
+    )
+    .unwrap();
     // A zip cut short: an error naming the file.
     dir.write(
         &format!("in/creds-{aws_broken_name}.zip"),
@@ -318,6 +325,11 @@ fn no_command_prints_a_full_secret_without_reveal() {
         clean(&planted, &format!("{cmd} of a missing path"), &out);
     }
     let out = run(&dir, &["redact", "--no-config", "-o", "redacted", "in"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a regular file, not copied"),
+        "no warning for the link: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     clean(&planted, "redact -o", &out);
     // The copies keep their names; their content holds no secret.
     let content: Vec<Planted> = planted
