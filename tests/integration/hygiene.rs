@@ -11,7 +11,7 @@ use std::process::Output;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
-use crate::util::{scour, Dir, Fake};
+use crate::util::{scour, walk, Dir, Fake};
 
 const ALNUM: &str = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
 
@@ -393,17 +393,4 @@ fn no_command_prints_a_full_secret_without_reveal() {
 
 fn planted_value<'p>(planted: &'p [Planted], what: &str) -> &'p str {
     &planted.iter().find(|p| p.what == what).unwrap().value
-}
-
-fn walk(root: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(root).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

@@ -103,3 +103,17 @@ impl Fake {
 pub fn findings(v: &serde_json::Value) -> &Vec<serde_json::Value> {
     v["findings"].as_array().expect("findings array")
 }
+
+/// Every file under `root`, recursively.
+pub fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(root).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
