@@ -3,12 +3,17 @@
 //! text (recursively, to a bounded depth), and encoded again in the same
 //! alphabet with the same padding, so the surrounding format stays valid.
 //! Gzip and zlib payloads inside base64 are inflated and compressed again.
+//!
+//! Secrets inside percent-encoded runs are found by decoding too, so any
+//! mix of escaped and raw bytes is covered (a client that escapes `/` but
+//! sends UTF-8 raw), not only the spellings the needles list.
 
 use std::io::Write;
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 
+use crate::needles::{percent, Percent};
 use crate::{Cx, Redactor};
 
 /// Shortest base64 run decoded: shorter ones hide no secret worth a
@@ -32,6 +37,57 @@ impl Redactor {
             let o = out.get_or_insert_with(|| Vec::with_capacity(data.len()));
             o.extend_from_slice(&data[last..start]);
             o.extend_from_slice(new.as_bytes());
+            last = start + run.len();
+        }
+        let mut o = out?;
+        o.extend_from_slice(&data[last..]);
+        Some(o)
+    }
+
+    /// Rewrites the percent-encoded runs of `data` whose decoded bytes
+    /// hold a secret; None if none does. Each run is decoded with a map
+    /// back to its bytes, and only the bytes that spell a secret are
+    /// replaced (by the percent-encoded replacement); the rest of the run
+    /// is kept as it was.
+    pub(crate) fn percent_runs(&self, data: &[u8], cx: &mut Cx) -> Option<Vec<u8>> {
+        let mut out: Option<Vec<u8>> = None;
+        let mut last = 0;
+        let (mut decoded, mut from) = (Vec::new(), Vec::new());
+        for run in scour_formats::percent_runs(data) {
+            let start = run.as_ptr() as usize - data.as_ptr() as usize;
+            decoded.clear();
+            from.clear();
+            let mut i = 0;
+            while i < run.len() {
+                from.push(i);
+                let escape = run[i] == b'%'
+                    && run
+                        .get(i + 1..i + 3)
+                        .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+                if escape {
+                    let hex = std::str::from_utf8(&run[i + 1..i + 3]).expect("hex digits");
+                    decoded.push(u8::from_str_radix(hex, 16).expect("hex digits"));
+                    i += 3;
+                } else {
+                    decoded.push(run[i]);
+                    i += 1;
+                }
+            }
+            from.push(run.len());
+            let found = self.needles.matches(&decoded);
+            if found.is_empty() {
+                continue;
+            }
+            let o = out.get_or_insert_with(|| Vec::with_capacity(data.len()));
+            o.extend_from_slice(&data[last..start]);
+            let mut at = 0;
+            for (s, e, with) in found {
+                o.extend_from_slice(&run[at..from[s]]);
+                o.extend_from_slice(&percent(with, Percent::Unreserved, false));
+                at = from[e];
+                cx.replaced += 1;
+            }
+            o.extend_from_slice(&run[at..]);
             last = start + run.len();
         }
         let mut o = out?;
@@ -108,5 +164,26 @@ mod tests {
         assert_eq!(encode_like(b"YWJjZA", b"abcd"), "YWJjZA");
         assert_eq!(encode_like(b"-_-_", b"\xfb\xff\xbf"), "-_-_");
         assert_eq!(encode_like(b"YWJjZGVmx", b"abcdef"), "YWJjZGVmx");
+    }
+
+    /// A value whose bytes are escaped in one place and raw in another
+    /// (no single spelling the needles list), as a fuzzer produced it.
+    #[test]
+    fn percent_runs_are_redacted_whatever_mix_of_escapes() {
+        let secret = crate::Secret {
+            rule: "generic.credential-assignment".into(),
+            fingerprint: "0123456789abcdef".into(),
+            value: b"Tq8Zm/3Vw7\x80Lp+2Kr\xde9Xn".to_vec(),
+        };
+        let r = crate::RedactorBuilder::new().build(vec![secret]);
+        let text = b"GET /x?a=1&token=Tq8Zm%2F3Vw7\x80Lp%2B2Kr%DE9Xn&b=%2F HTTP/1.1\n";
+        let mut out = Vec::new();
+        let outcome = r.redact_reader("t.log", &mut &text[..], &mut out).unwrap();
+        assert_eq!(outcome.replaced, 1);
+        let want = b"GET /x?a=1&token=%5BREDACTED%3Ageneric.credential-assignment%3A01234567%5D&b=%2F HTTP/1.1\n";
+        assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(want));
+        let mut again = Vec::new();
+        r.redact_reader("t.log", &mut &out[..], &mut again).unwrap();
+        assert_eq!(again, out);
     }
 }

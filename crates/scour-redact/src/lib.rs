@@ -159,12 +159,17 @@ impl Redactor {
     }
 
     /// Text in memory: every spelling of every secret, then secrets inside
+    /// percent-encoded runs (any mix of escaped and raw bytes), then inside
     /// base64 runs, `decoded` decodings deep (counted apart from
     /// containers, as the scanner does). None if nothing changed.
     fn text(&self, data: &[u8], decoded: u32, cx: &mut Cx) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(data.len() + data.len() / 8);
         let n = self.needles.replace(data, &mut out);
         cx.replaced += n;
+        let mut changed = n > 0;
+        if let Some(p) = self.percent_runs(&out, cx) {
+            (out, changed) = (p, true);
+        }
         let after = if decoded < encoded::MAX_DECODINGS {
             self.base64_runs(&out, decoded, cx)
         } else {
@@ -172,7 +177,7 @@ impl Redactor {
         };
         match after {
             Some(b) => Some(b),
-            None if n > 0 => Some(out),
+            None if changed => Some(out),
             None => None,
         }
     }

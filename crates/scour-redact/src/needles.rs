@@ -118,6 +118,23 @@ impl Needles {
         }
     }
 
+    /// The matches in `hay`, leftmost-longest, each with what replaces it.
+    pub(crate) fn matches<'n>(&'n self, hay: &[u8]) -> Vec<(usize, usize, &'n [u8])> {
+        match &self.ac {
+            Some(ac) => ac
+                .find_iter(hay)
+                .map(|m| {
+                    (
+                        m.start(),
+                        m.end(),
+                        &self.replacements[m.pattern().as_usize()][..],
+                    )
+                })
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// Appends `hay` to `out` with every spelling replaced; returns how
     /// many replacements were made.
     pub(crate) fn replace(&self, hay: &[u8], out: &mut Vec<u8>) -> u64 {
@@ -242,7 +259,7 @@ fn utf16(s: &str, big_endian: bool) -> Vec<u8> {
 }
 
 #[derive(Clone, Copy)]
-enum Percent {
+pub(crate) enum Percent {
     /// Everything but RFC 3986 unreserved characters (Python's `quote`
     /// with `safe=''`, Go's `QueryEscape` but for spaces).
     Unreserved,
@@ -254,7 +271,7 @@ enum Percent {
     Form,
 }
 
-fn percent(v: &[u8], set: Percent, lower: bool) -> Vec<u8> {
+pub(crate) fn percent(v: &[u8], set: Percent, lower: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(v.len());
     for &b in v {
         let keep = b.is_ascii_alphanumeric()
