@@ -8,6 +8,7 @@ use std::path::Path;
 
 use scour_archive::ArchiveKind;
 
+use crate::needles::Needles;
 use crate::{Cx, Error, Outcome, Redactor};
 
 impl Redactor {
@@ -141,6 +142,9 @@ impl Redactor {
                 None => {}
             }
         }
+        if let Some(big_endian) = utf16_bom(&prefix) {
+            return self.utf16(name, big_endian, &mut input, out, cx);
+        }
         let body = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&prefix);
         let structured = matches!(
             body.iter().find(|b| !b.is_ascii_whitespace()),
@@ -168,6 +172,50 @@ impl Redactor {
             return self.text_stream(name, &mut rest, out, cx);
         }
         self.text_stream(name, &mut input, out, cx)
+    }
+}
+
+impl Redactor {
+    /// UTF-16 text, read whole up to the in-memory limit, with the
+    /// secrets' UTF-16 spellings replaced (larger: rewritten as bytes, and
+    /// said so).
+    fn utf16(
+        &self,
+        name: &str,
+        big_endian: bool,
+        input: &mut dyn Read,
+        out: &mut dyn Write,
+        cx: &mut Cx,
+    ) -> Result<(), Error> {
+        let io_err = |e| Error::io(name, e);
+        let limit = self.opts.max_in_memory;
+        let mut all = Vec::new();
+        input
+            .take(limit + 1)
+            .read_to_end(&mut all)
+            .map_err(io_err)?;
+        if all.len() as u64 > limit {
+            cx.problem(
+                name,
+                format!("UTF-16 text larger than {limit} bytes: rewritten as bytes"),
+            );
+            let mut rest = Cursor::new(all).chain(input);
+            return self.text_stream(name, &mut rest, out, cx);
+        }
+        let needles = self.utf16[usize::from(big_endian)]
+            .get_or_init(|| Needles::utf16(&self.secrets, self.opts.jwt, big_endian));
+        let mut new = Vec::with_capacity(all.len());
+        cx.replaced += needles.replace(&all, &mut new);
+        out.write_all(&new).map_err(io_err)
+    }
+}
+
+/// `Some(big_endian)` if `prefix` starts with a UTF-16 byte order mark.
+fn utf16_bom(prefix: &[u8]) -> Option<bool> {
+    match prefix {
+        [0xFF, 0xFE, ..] => Some(false),
+        [0xFE, 0xFF, ..] => Some(true),
+        _ => None,
     }
 }
 

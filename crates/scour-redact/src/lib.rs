@@ -119,6 +119,8 @@ impl RedactorBuilder {
     pub fn build(self, secrets: Vec<Secret>) -> Redactor {
         Redactor {
             needles: Needles::new(&secrets, self.opts.jwt),
+            utf16: Default::default(),
+            secrets,
             opts: self.opts,
         }
     }
@@ -127,6 +129,9 @@ impl RedactorBuilder {
 /// Replaces a fixed set of secrets in inputs. Immutable and `Send + Sync`.
 pub struct Redactor {
     needles: Needles,
+    /// For UTF-16 text (little-, then big-endian), built on first use.
+    utf16: [std::sync::OnceLock<Needles>; 2],
+    secrets: Vec<Secret>,
     opts: Opts,
 }
 

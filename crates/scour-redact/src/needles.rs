@@ -8,7 +8,7 @@
 //! held in a JSON string) and the usual percent-encodings are searched,
 //! each replaced by the marker in the same spelling, so the text around
 //! it stays valid JSON or a valid URL. UTF-16 text (both byte orders) is
-//! searched for the secret's UTF-16 form.
+//! searched for the secret's UTF-16 form, with needles of its own.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -49,6 +49,27 @@ pub(crate) struct Needles {
 
 impl Needles {
     pub(crate) fn new(secrets: &[Secret], jwt: JwtMode) -> Needles {
+        Needles::with_spellings(secrets, jwt, spellings)
+    }
+
+    /// Each secret and its replacement in UTF-16 (`big_endian` or not),
+    /// for text saved as UTF-16, which the scanner transcodes. Built only
+    /// when such an input comes: these patterns, twice as long and full of
+    /// NULs, made every redactor's build a third slower.
+    pub(crate) fn utf16(secrets: &[Secret], jwt: JwtMode, big_endian: bool) -> Needles {
+        Needles::with_spellings(secrets, jwt, |value, with| {
+            match (std::str::from_utf8(value), std::str::from_utf8(with)) {
+                (Ok(v), Ok(w)) => vec![(utf16(v, big_endian), utf16(w, big_endian))],
+                _ => Vec::new(),
+            }
+        })
+    }
+
+    fn with_spellings(
+        secrets: &[Secret],
+        jwt: JwtMode,
+        spellings: impl Fn(&[u8], &[u8]) -> Vec<(Vec<u8>, Vec<u8>)>,
+    ) -> Needles {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut replacements = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -57,14 +78,20 @@ impl Needles {
         let mut sorted: Vec<&Secret> = secrets.iter().collect();
         sorted.sort_by(|a, b| b.value.len().cmp(&a.value.len()).then(a.rule.cmp(&b.rule)));
         let mut values = std::collections::HashSet::new();
+        // Replacements that keep part of their secret (see below).
+        let mut keeping = Vec::new();
         for s in sorted {
             // The same secret is usually found in many places.
             if s.value.len() < MIN_LEN || !values.insert(&s.value) {
                 continue;
             }
             let with = replacement(s, jwt);
+            let keeps = with != marker(&s.rule, &s.fingerprint).as_bytes();
             for (p, r) in spellings(&s.value, &with) {
                 if seen.insert(p.clone()) {
+                    if keeps {
+                        keeping.push(patterns.len());
+                    }
                     patterns.push(p);
                     replacements.push(r);
                 }
@@ -87,12 +114,12 @@ impl Needles {
         // that is a prefix of the JWT, found alone elsewhere. Where the
         // longer match wins, that one would survive, and only a second
         // redaction would remove it; so kept parts are redacted here.
-        let kept: Vec<(usize, Vec<u8>)> = (0..needles.replacements.len())
+        let kept: Vec<(usize, Vec<u8>)> = keeping
+            .into_iter()
             .filter_map(|i| {
                 let r = &needles.replacements[i];
                 let mut out = Vec::with_capacity(r.len());
-                (!r.starts_with(b"[REDACTED:") && needles.replace(r, &mut out) > 0)
-                    .then_some((i, out))
+                (needles.replace(r, &mut out) > 0).then_some((i, out))
             })
             .collect();
         for (i, r) in kept {
@@ -236,13 +263,6 @@ fn spellings(value: &[u8], with: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
             }
         }
     }
-    // Text saved as UTF-16 (Windows tools, some log exports): the scanner
-    // transcodes it, so the secret is also searched in both byte orders.
-    if let (Ok(v), Ok(w)) = (std::str::from_utf8(value), std::str::from_utf8(with)) {
-        for be in [false, true] {
-            out.push((utf16(v, be), utf16(w, be)));
-        }
-    }
     out
 }
 
@@ -364,7 +384,7 @@ mod tests {
             text.extend(utf16("key 00Tq8Zm3Vw7Lp2Kr9Xn4\r\n", be));
             let mut out = Vec::new();
             assert_eq!(
-                Needles::new(&s, JwtMode::Signature).replace(&text, &mut out),
+                Needles::utf16(&s, JwtMode::Signature, be).replace(&text, &mut out),
                 1
             );
             let mut want = text[..2].to_vec();
