@@ -49,7 +49,7 @@ impl Redactor {
     /// back to its bytes, and only the bytes that spell a secret are
     /// replaced (by the percent-encoded replacement); the rest of the run
     /// is kept as it was.
-    pub(crate) fn percent_runs(&self, data: &[u8], cx: &mut Cx) -> Option<Vec<u8>> {
+    pub(crate) fn percent_runs(&self, data: &[u8], depth: u32, cx: &mut Cx) -> Option<Vec<u8>> {
         let mut out: Option<Vec<u8>> = None;
         let mut last = 0;
         let (mut decoded, mut from) = (Vec::new(), Vec::new());
@@ -74,18 +74,39 @@ impl Redactor {
                 }
             }
             from.push(run.len());
-            let found = self.needles.matches(&decoded);
-            if found.is_empty() {
+            // Secrets in the decoded bytes, then base64 runs in them (a
+            // SAML message or a JWT-bearing state in a query parameter);
+            // each edit is a span of decoded bytes and its new spelling.
+            let mut edits: Vec<(usize, usize, Vec<u8>)> = self
+                .needles
+                .matches(&decoded)
+                .into_iter()
+                .map(|(s, e, with)| (s, e, percent(with, Percent::Unreserved, false)))
+                .collect();
+            cx.replaced += edits.len() as u64;
+            if depth < MAX_DECODINGS {
+                for b64 in scour_formats::base64_runs(&decoded, MIN_RUN) {
+                    let s = b64.as_ptr() as usize - decoded.as_ptr() as usize;
+                    let e = s + b64.len();
+                    if edits.iter().any(|&(es, ee, _)| es < e && s < ee) {
+                        continue;
+                    }
+                    if let Some(new) = self.redact_run(b64, depth, cx) {
+                        edits.push((s, e, percent(new.as_bytes(), Percent::Unreserved, false)));
+                    }
+                }
+                edits.sort_by_key(|&(s, _, _)| s);
+            }
+            if edits.is_empty() {
                 continue;
             }
             let o = out.get_or_insert_with(|| Vec::with_capacity(data.len()));
             o.extend_from_slice(&data[last..start]);
             let mut at = 0;
-            for (s, e, with) in found {
+            for (s, e, with) in edits {
                 o.extend_from_slice(&run[at..from[s]]);
-                o.extend_from_slice(&percent(with, Percent::Unreserved, false));
+                o.extend_from_slice(&with);
                 at = from[e];
-                cx.replaced += 1;
             }
             o.extend_from_slice(&run[at..]);
             last = start + run.len();
@@ -164,6 +185,54 @@ mod tests {
         assert_eq!(encode_like(b"YWJjZA", b"abcd"), "YWJjZA");
         assert_eq!(encode_like(b"-_-_", b"\xfb\xff\xbf"), "-_-_");
         assert_eq!(encode_like(b"YWJjZGVmx", b"abcdef"), "YWJjZGVmx");
+    }
+
+    /// A JWT in base64 JSON in a query parameter, the base64 itself
+    /// percent-encoded (`%2B`, `%2F`, `%3D`), as SAML and OAuth `state`
+    /// values travel in URLs (found by the redact fuzz target).
+    #[test]
+    fn base64_inside_a_percent_encoded_run() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ.c2lnbmF0dXJlLWZha2UtZmFrZQ";
+        let secret = crate::Secret {
+            rule: "jwt.token".into(),
+            fingerprint: "0123456789abcdef".into(),
+            value: jwt.as_bytes().to_vec(),
+        };
+        let r = crate::RedactorBuilder::new()
+            .jwt(crate::JwtMode::Full)
+            .build(vec![secret]);
+        let inner = STANDARD.encode(format!(
+            "{{\"id_token\": \"{jwt}\", \"n\": \"\u{2713}?>\"}}"
+        ));
+        let escaped: String = inner
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D");
+        assert!(escaped.contains('%'));
+        let text = format!("GET /cb?state={escaped}&x=1 HTTP/1.1\n");
+        let mut out = Vec::new();
+        r.redact_reader("t.log", &mut text.as_bytes(), &mut out)
+            .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let state = out
+            .split("state=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap();
+        let b64 = state
+            .replace("%2B", "+")
+            .replace("%2F", "/")
+            .replace("%3D", "=");
+        let json = String::from_utf8(STANDARD.decode(b64).unwrap()).unwrap();
+        assert!(json.contains("[REDACTED:jwt.token:01234567]"), "{json}");
+        assert!(!json.contains(jwt));
+        assert!(out.ends_with("&x=1 HTTP/1.1\n"));
+        let mut again = Vec::new();
+        r.redact_reader("t.log", &mut out.as_bytes(), &mut again)
+            .unwrap();
+        assert_eq!(String::from_utf8(again).unwrap(), out);
     }
 
     /// A value whose bytes are escaped in one place and raw in another

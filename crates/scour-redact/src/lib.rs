@@ -172,7 +172,7 @@ impl Redactor {
         let n = self.needles.replace(data, &mut out);
         cx.replaced += n;
         let mut changed = n > 0;
-        if let Some(p) = self.percent_runs(&out, cx) {
+        if let Some(p) = self.percent_runs(&out, decoded, cx) {
             (out, changed) = (p, true);
         }
         let after = if decoded < encoded::MAX_DECODINGS {
