@@ -5,7 +5,7 @@ use regex_automata::{meta, util::syntax};
 use scour_rules::Rule;
 
 use crate::anchor::Lead;
-use crate::engine::{CompiledRule, Engine, FieldIndex, LazyRule};
+use crate::engine::{CompiledRule, Engine, FieldIndex, LazyRule, FAR_WINDOW};
 use crate::{Error, ErrorKind};
 
 /// Configures and builds an [`Engine`].
@@ -67,6 +67,32 @@ impl EngineBuilder {
             .map(|r| r.window)
             .max()
             .unwrap_or(0);
+        let text_rules = || self.rules.iter().filter(|r| r.field.is_none());
+        let near_window = text_rules()
+            .map(|r| r.window)
+            .filter(|&w| w <= FAR_WINDOW)
+            .max()
+            .unwrap_or(0);
+        let (mut far_keywords, mut far_ids) = (Vec::new(), Vec::new());
+        for (id, k) in keywords.iter().enumerate() {
+            if owners[id]
+                .iter()
+                .any(|&r| self.rules[r as usize].window > FAR_WINDOW)
+            {
+                far_keywords.push(*k);
+                far_ids.push(id as u32);
+            }
+        }
+        let far = if far_keywords.is_empty() {
+            None
+        } else {
+            let searcher = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&far_keywords)
+                .map_err(|e| Error::new("", ErrorKind::Prefilter(e.to_string())))?;
+            Some((searcher, far_ids))
+        };
         let digit_rules: Vec<(u32, usize)> = self
             .rules
             .iter()
@@ -86,6 +112,8 @@ impl EngineBuilder {
             owners,
             keyword_lens,
             overlap: 2 * max_window + max_keyword,
+            near: 2 * near_window + max_keyword,
+            far,
             field_rules,
             min_digits: digit_rules.iter().map(|&(_, d)| d).min(),
             digit_rules,

@@ -21,6 +21,16 @@ pub struct Engine {
     pub(crate) owners: Vec<Vec<u32>>,
     pub(crate) keyword_lens: Vec<usize>,
     pub(crate) overlap: usize,
+    /// How far around the reported range a keyword hit can matter to the
+    /// rules with ordinary windows (up to [`FAR_WINDOW`]): twice their
+    /// widest window plus the longest keyword. [`Engine::overlap`] is set
+    /// by the few rules with huge windows (a SAML response, a PEM block),
+    /// and a chunked scan's context is that wide on both sides; beyond
+    /// this margin only [`Engine::far`] is searched.
+    pub(crate) near: usize,
+    /// The keywords of rules with windows wider than [`FAR_WINDOW`], as
+    /// `(searcher, keyword id of each pattern)`; None when there are none.
+    pub(crate) far: Option<(AhoCorasick, Vec<u32>)>,
     /// Indices of field rules, which [`Engine::scan_field`] applies.
     pub(crate) field_rules: Vec<u32>,
     /// For each place, which field names any field rule may apply to.
@@ -37,6 +47,11 @@ pub(crate) struct CompiledRule {
     pub(crate) secret_group: usize,
 }
 
+/// Windows up to this wide are ordinary; rules with wider ones (SAML
+/// responses, PEM and PGP key blocks, JWTs) are few, and their keywords
+/// alone are searched in the far context of a chunked scan.
+pub(crate) const FAR_WINDOW: usize = 4096;
+
 /// A rule's regex, compiled the first time a keyword hit needs it. Patterns
 /// are validated when the engine is built, so compiling cannot fail here
 /// except on the regex engine's size limits, which [`Engine::compile_all`]
@@ -52,6 +67,10 @@ pub struct Scratch {
     slots: Vec<Option<(meta::Cache, Captures)>>,
     /// The window currently being grown for each rule, as `(start, end)`.
     open: Vec<Option<(usize, usize)>>,
+    /// The rules whose `open` slot is set. Most haystacks (a JSON string, a
+    /// header value) touch a handful of the hundreds of rules, so clearing
+    /// and closing visit only these, not every slot.
+    touched: Vec<u32>,
     /// Closed windows: `(rule, start, end)`.
     windows: Vec<(u32, usize, usize)>,
     /// Keyword hits of anchored rules: `(rule, hit start, hit end)`.
@@ -91,6 +110,7 @@ impl Engine {
         Scratch {
             slots: (0..self.rules.len()).map(|_| None).collect(),
             open: vec![None; self.rules.len()],
+            touched: Vec::new(),
             windows: Vec::new(),
             anchors: Vec::new(),
             found: Vec::new(),
@@ -135,10 +155,15 @@ impl Engine {
         scratch: &mut Scratch,
         sink: &mut S,
     ) {
-        self.collect_windows(haystack, scratch);
+        self.collect_windows(haystack, &report, scratch);
         scratch.found.clear();
         for wi in 0..scratch.windows.len() {
             let (rule, start, end) = scratch.windows[wi];
+            // Every match lies in its window: a window outside the reported
+            // range cannot yield a secret that starts inside it.
+            if end <= report.start || start >= report.end {
+                continue;
+            }
             self.confirm(haystack, rule, start, end, &report, scratch);
         }
         self.confirm_anchored(haystack, &report, scratch);
@@ -210,33 +235,90 @@ impl Engine {
     }
 
     /// Stage one: keyword hits become per-rule windows, merged as they come.
-    fn collect_windows(&self, haystack: &[u8], scratch: &mut Scratch) {
+    ///
+    /// All keywords are searched within [`Engine::near`] bytes of `report`;
+    /// farther out, only the keywords of rules with far-reaching windows.
+    /// Hits arrive in order of position, as [`Engine::open_window`] needs.
+    fn collect_windows(
+        &self,
+        haystack: &[u8],
+        report: &std::ops::Range<usize>,
+        scratch: &mut Scratch,
+    ) {
         scratch.windows.clear();
         scratch.anchors.clear();
-        scratch.open.iter_mut().for_each(|w| *w = None);
-        for hit in self.prefilter.find_overlapping_iter(haystack) {
-            let kw = hit.pattern().as_usize();
-            debug_assert_eq!(hit.end() - hit.start(), self.keyword_lens[kw]);
-            for &r in &self.owners[kw] {
-                if self.leads[r as usize].is_some() {
-                    scratch.anchors.push((r, hit.start(), hit.end()));
-                } else {
-                    self.open_window(scratch, r, hit.start(), hit.end(), haystack.len());
-                }
-            }
-        }
-        if let Some(min) = self.min_digits {
-            for (start, end, digits) in crate::digits::digit_runs(haystack, min) {
-                for &(r, need) in &self.digit_rules {
-                    if digits >= need {
-                        self.open_window(scratch, r, start, end, haystack.len());
+        debug_assert!(scratch.touched.is_empty());
+        let len = haystack.len();
+        let near = report.start.saturating_sub(self.near)..(report.end + self.near).min(len);
+        // A keyword starting just before a boundary ends just after it.
+        let spill = self.keyword_lens.iter().copied().max().unwrap_or(1) - 1;
+        if let Some((far, ids)) = &self.far {
+            if near.start > 0 {
+                let left = &haystack[..(near.start + spill).min(len)];
+                for hit in far.find_overlapping_iter(left) {
+                    if hit.start() < near.start {
+                        self.keyword_hit(
+                            scratch,
+                            ids[hit.pattern().as_usize()],
+                            hit.start(),
+                            len,
+                            true,
+                        );
                     }
                 }
             }
         }
-        for (r, slot) in scratch.open.iter_mut().enumerate() {
-            if let Some((s, e)) = slot.take() {
-                scratch.windows.push((r as u32, s, e));
+        let middle = &haystack[near.start..(near.end + spill).min(len)];
+        for hit in self.prefilter.find_overlapping_iter(middle) {
+            let start = near.start + hit.start();
+            if start < near.end {
+                self.keyword_hit(scratch, hit.pattern().as_u32(), start, len, false);
+            }
+        }
+        if let Some((far, ids)) = &self.far {
+            if near.end < len {
+                for hit in far.find_overlapping_iter(&haystack[near.end..]) {
+                    let start = near.end + hit.start();
+                    self.keyword_hit(scratch, ids[hit.pattern().as_usize()], start, len, true);
+                }
+            }
+        }
+        if let Some(min) = self.min_digits {
+            for (start, end, digits) in crate::digits::digit_runs(&haystack[near.clone()], min) {
+                let (start, end) = (near.start + start, near.start + end);
+                for &(r, need) in &self.digit_rules {
+                    if digits >= need {
+                        self.open_window(scratch, r, start, end, len);
+                    }
+                }
+            }
+        }
+        for r in scratch.touched.drain(..) {
+            if let Some((s, e)) = scratch.open[r as usize].take() {
+                scratch.windows.push((r, s, e));
+            }
+        }
+    }
+
+    /// Hands a hit of keyword `kw` at `start` to the rules that own it (to
+    /// only those with far-reaching windows when `far_only`).
+    fn keyword_hit(
+        &self,
+        scratch: &mut Scratch,
+        kw: u32,
+        start: usize,
+        len: usize,
+        far_only: bool,
+    ) {
+        let end = start + self.keyword_lens[kw as usize];
+        for &r in &self.owners[kw as usize] {
+            if far_only && self.rules[r as usize].window <= FAR_WINDOW {
+                continue;
+            }
+            if self.leads[r as usize].is_some() {
+                scratch.anchors.push((r, start, end));
+            } else {
+                self.open_window(scratch, r, start, end, len);
             }
         }
     }
@@ -249,11 +331,10 @@ impl Engine {
         let (start, end) = (start.saturating_sub(w), (end + w).min(len));
         match &mut scratch.open[r as usize] {
             Some((_, open_end)) if start <= *open_end => *open_end = (*open_end).max(end),
-            slot => {
-                if let Some((s, e)) = slot.replace((start, end)) {
-                    scratch.windows.push((r, s, e));
-                }
-            }
+            slot => match slot.replace((start, end)) {
+                Some((s, e)) => scratch.windows.push((r, s, e)),
+                None => scratch.touched.push(r),
+            },
         }
     }
 

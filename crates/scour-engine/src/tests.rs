@@ -136,6 +136,49 @@ fn report_range_limits_what_is_reported() {
     assert_eq!(out[0].secret, b"m3n5b7v9c2x4");
 }
 
+
+/// A chunked scan hands each piece with wide context on both sides, but
+/// searches all keywords only near the piece; farther out, only those of
+/// rules whose windows reach that far. Whatever the reported range, the
+/// matches must be the whole scan's matches that start inside it.
+#[test]
+fn a_reported_range_sees_what_a_whole_scan_sees() {
+    let mut wide = rule(
+        "t.wide",
+        &["zzmark"],
+        r"(?P<secret>QQ[A-Z]{10})[^Z]{0,15000}?zzmark",
+    );
+    wide.window = 20_000;
+    let near = rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})");
+    let e = EngineBuilder::new().rules([wide, near]).build().unwrap();
+    assert!(e.near < 11_000, "the wide rule's keyword must lie beyond the near margin");
+    // Secrets 11 KB before their keyword, and ordinary tokens all along.
+    let mut hay = Vec::new();
+    for i in 0..4 {
+        hay.extend_from_slice(format!("QQ{}", ["XKWMRTPLNV", "JHGQWEPZXC", "MNBVCRTYUL", "PLKJHQWXMN"][i]).as_bytes());
+        for j in 0..300 {
+            hay.extend_from_slice(format!("word tok_{i:02}{j:04}abcdef ").as_bytes());
+            hay.extend_from_slice(b"aaaa bbbb cccc ");
+        }
+        hay.extend_from_slice(b"zzmark ");
+    }
+    let whole = scan(&e, &hay);
+    assert_eq!(whole.iter().filter(|m| m.rule_index == 0).count(), 4);
+    let mut scratch = e.scratch();
+    for piece in [997, 4096, 10_000] {
+        let mut chunked: Vec<OwnedMatch> = Vec::new();
+        for start in (0..hay.len()).step_by(piece) {
+            let end = (start + piece).min(hay.len());
+            e.scan_reporting(&hay, start..end, &mut scratch, &mut chunked);
+        }
+        let key = |m: &OwnedMatch| (m.rule_index, m.secret_range.clone());
+        assert_eq!(
+            chunked.iter().map(key).collect::<Vec<_>>(),
+            whole.iter().map(key).collect::<Vec<_>>(),
+            "pieces of {piece} bytes"
+        );
+    }
+}
 #[test]
 fn sink_can_stop_the_scan() {
     let e = EngineBuilder::new()

@@ -4,6 +4,7 @@
 //! parts of a name that a rule matches are masked as findings are.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use scour_engine::Match;
 use scour_report::Finding;
@@ -61,8 +62,22 @@ impl MaskNames<'_> {
         self.scanner.display_name(s).into_owned()
     }
 
-    fn mask_in_place(&self, s: &mut String) {
-        if let Cow::Owned(m) = self.scanner.display_name(s) {
+    /// Masks `s` in place, remembering each distinct name's answer in
+    /// `seen`: a file's findings repeat a handful of paths and pointers
+    /// thousands of times, and each fresh answer is a scan.
+    fn mask_in_place(&self, s: &mut String, seen: &mut HashMap<String, Option<String>>) {
+        let masked = match seen.get(s.as_str()) {
+            Some(m) => m.clone(),
+            None => {
+                let m = match self.scanner.display_name(s) {
+                    Cow::Owned(m) => Some(m),
+                    Cow::Borrowed(_) => None,
+                };
+                seen.insert(s.clone(), m.clone());
+                m
+            }
+        };
+        if let Some(m) = masked {
             *s = m;
         }
     }
@@ -71,15 +86,16 @@ impl MaskNames<'_> {
 impl Report for MaskNames<'_> {
     fn findings(&mut self, path: &str, mut findings: Vec<Finding>) {
         if self.scanner.opts.mask_names {
+            let seen = &mut HashMap::new();
             for f in &mut findings {
-                self.mask_in_place(&mut f.path);
+                self.mask_in_place(&mut f.path, seen);
                 if let Some(p) = &mut f.pointer {
-                    self.mask_in_place(p);
+                    self.mask_in_place(p, seen);
                 }
                 for l in &mut f.locations {
-                    self.mask_in_place(&mut l.path);
+                    self.mask_in_place(&mut l.path, seen);
                     if let Some(p) = &mut l.pointer {
-                        self.mask_in_place(p);
+                        self.mask_in_place(p, seen);
                     }
                 }
             }
