@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex_automata::{meta, util::syntax};
+use regex_automata::meta;
 use scour_rules::Rule;
 
 use crate::anchor::Lead;
@@ -127,12 +127,7 @@ impl EngineBuilder {
 /// hits, when the pattern shows it (see [`crate::anchor`]).
 fn validate_pattern(rule: &Rule) -> Result<Option<Lead>, Error> {
     use regex_syntax::hir::HirKind;
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(&rule.pattern)
-        .map_err(|e| Error::new(&rule.id, ErrorKind::Pattern(e.to_string())))?;
+    let hir = parse(rule)?;
     let mut stack = vec![&hir];
     while let Some(h) = stack.pop() {
         match h.kind() {
@@ -151,12 +146,28 @@ fn validate_pattern(rule: &Rule) -> Result<Option<Lead>, Error> {
     Err(Error::new(&rule.id, ErrorKind::NoSecretGroup))
 }
 
+/// A rule's pattern as the engine reads it: bytes, not Unicode.
+fn parse(rule: &Rule) -> Result<regex_syntax::hir::Hir, Error> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&rule.pattern)
+        .map_err(|e| Error::new(&rule.id, ErrorKind::Pattern(e.to_string())))
+}
+
 /// Compiles one rule's pattern for bounded, byte-oriented confirmation.
 pub(crate) fn compile_rule(rule: &Rule) -> Result<CompiledRule, Error> {
+    use regex_syntax::hir::HirKind;
+    let hir = parse(rule)?;
+    // A secret that is the whole match (key blocks) needs no capture
+    // search: the bounded backtracker that finds groups is costliest on
+    // exactly these long matches.
+    let whole_secret =
+        matches!(hir.kind(), HirKind::Capture(c) if c.name.as_deref() == Some("secret"));
     let regex = meta::Regex::builder()
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
         .configure(meta::Config::new().utf8_empty(false))
-        .build(&rule.pattern)
+        .build_from_hir(&hir)
         .map_err(|e| Error::new(&rule.id, ErrorKind::Pattern(e.to_string())))?;
     let secret_group = regex
         .group_info()
@@ -165,5 +176,6 @@ pub(crate) fn compile_rule(rule: &Rule) -> Result<CompiledRule, Error> {
     Ok(CompiledRule {
         regex,
         secret_group,
+        whole_secret,
     })
 }

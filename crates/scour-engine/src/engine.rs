@@ -1,5 +1,5 @@
 use aho_corasick::AhoCorasick;
-use regex_automata::{meta, util::captures::Captures, Anchored, Input};
+use regex_automata::{meta, util::captures::Captures, Anchored, Input, Span};
 use scour_rules::{FieldDecode, Place, Rule};
 
 use crate::anchor::Lead;
@@ -45,6 +45,27 @@ pub struct Engine {
 pub(crate) struct CompiledRule {
     pub(crate) regex: meta::Regex,
     pub(crate) secret_group: usize,
+    /// The `secret` group is the whole pattern.
+    pub(crate) whole_secret: bool,
+}
+
+impl CompiledRule {
+    /// The leftmost-first match in `input`, as (whole match, secret group);
+    /// the group is None when it did not take part in the match.
+    fn find(
+        &self,
+        cache: &mut meta::Cache,
+        caps: &mut Captures,
+        input: &Input<'_>,
+    ) -> Option<(Span, Option<Span>)> {
+        if self.whole_secret {
+            let m = self.regex.search_with(cache, input)?;
+            return Some((m.span(), Some(m.span())));
+        }
+        self.regex.search_captures_with(cache, input, caps);
+        let whole = caps.get_match()?;
+        Some((whole.span(), caps.get_group(self.secret_group)))
+    }
 }
 
 /// Windows up to this wide are ordinary; rules with wider ones (SAML
@@ -208,14 +229,12 @@ impl Engine {
             let (cache, caps) = slot(&mut scratch.slots, r as usize, compiled);
             let mut at = 0;
             while at <= hay.len() {
-                compiled
-                    .regex
-                    .search_captures_with(cache, &Input::new(hay).range(at..), caps);
-                let Some(whole) = caps.get_match() else { break };
-                at = whole.end().max(whole.start() + 1);
-                let Some(secret) = caps.get_group(compiled.secret_group) else {
-                    continue;
+                let input = Input::new(hay).range(at..);
+                let Some((whole, secret)) = compiled.find(cache, caps, &input) else {
+                    break;
                 };
+                at = whole.end.max(whole.start + 1);
+                let Some(secret) = secret else { continue };
                 if !accept(rule, hay, secret.range()) {
                     continue;
                 }
@@ -224,7 +243,7 @@ impl Engine {
                     rule_index: r as usize,
                     haystack: hay,
                     secret: (secret.start, secret.end),
-                    whole: (whole.start(), whole.end()),
+                    whole: (whole.start, whole.end),
                     decoders,
                 };
                 if !sink.matched(&m) {
@@ -354,18 +373,17 @@ impl Engine {
         let mut at = start;
         while at < end {
             let input = Input::new(haystack).range(at..end);
-            compiled.regex.search_captures_with(cache, &input, caps);
-            let Some(whole) = caps.get_match() else { break };
-            // Step past this match (at least one byte, for empty matches).
-            at = whole.end().max(whole.start() + 1);
-            let Some(secret) = caps.get_group(compiled.secret_group) else {
-                continue;
+            let Some((whole, secret)) = compiled.find(cache, caps, &input) else {
+                break;
             };
+            // Step past this match (at least one byte, for empty matches).
+            at = whole.end.max(whole.start + 1);
+            let Some(secret) = secret else { continue };
             if report.contains(&secret.start) && accept(&self.rules[r], haystack, secret.range()) {
                 scratch.found.push(Found {
                     rule,
                     secret: (secret.start, secret.end),
-                    whole: (whole.start(), whole.end()),
+                    whole: (whole.start, whole.end),
                 });
             }
         }
@@ -406,19 +424,18 @@ impl Engine {
                 let input = Input::new(haystack)
                     .range(start..end)
                     .anchored(Anchored::Yes);
-                compiled.regex.search_captures_with(cache, &input, caps);
-                let Some(whole) = caps.get_match() else {
+                let Some((whole, secret)) = compiled.find(cache, caps, &input) else {
                     continue;
                 };
-                last = Some((rule, whole.end().max(whole.start() + 1)));
-                if let Some(secret) = caps.get_group(compiled.secret_group) {
+                last = Some((rule, whole.end.max(whole.start + 1)));
+                if let Some(secret) = secret {
                     if report.contains(&secret.start)
                         && accept(&self.rules[r], haystack, secret.range())
                     {
                         scratch.found.push(Found {
                             rule,
                             secret: (secret.start, secret.end),
-                            whole: (whole.start(), whole.end()),
+                            whole: (whole.start, whole.end),
                         });
                     }
                 }

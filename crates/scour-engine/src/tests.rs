@@ -213,6 +213,25 @@ fn builtin_rule_pack_passes_its_own_examples() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// Patterns that allow text between a keyword and a value must take the
+/// nearest value: a greedy optional gap (`(?:[^\n]*?\s)?`) let the first
+/// `curl` of a one-line ticket body reach the `-u` of the next command, so
+/// the first command's credential was never reported.
+#[test]
+fn each_command_on_a_line_reports_its_own_credential() {
+    let e = EngineBuilder::new()
+        .rules(scour_rules::builtin().unwrap())
+        .build()
+        .unwrap();
+    let line = b"<p>curl -u 'ci38:ku7LaNWzmd#ATOZX0ZC' https://a.example.net/x</p><p>then curl --user 'ops:Qm4#vTz8LpWx2' https://b.example.net/y</p>";
+    let secrets: Vec<Vec<u8>> = scan(&e, line)
+        .into_iter()
+        .filter(|m| e.rule(m.rule_index).id == "http.curl-credentials")
+        .map(|m| m.secret)
+        .collect();
+    assert_eq!(secrets, [b"ku7LaNWzmd#ATOZX0ZC".to_vec(), b"Qm4#vTz8LpWx2".to_vec()]);
+}
+
 #[test]
 fn check_rules_reports_broken_examples() {
     let mut r = rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})");
