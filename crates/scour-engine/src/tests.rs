@@ -136,7 +136,6 @@ fn report_range_limits_what_is_reported() {
     assert_eq!(out[0].secret, b"m3n5b7v9c2x4");
 }
 
-
 /// A chunked scan hands each piece with wide context on both sides, but
 /// searches all keywords only near the piece; farther out, only those of
 /// rules whose windows reach that far. Whatever the reported range, the
@@ -151,11 +150,20 @@ fn a_reported_range_sees_what_a_whole_scan_sees() {
     wide.window = 20_000;
     let near = rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})");
     let e = EngineBuilder::new().rules([wide, near]).build().unwrap();
-    assert!(e.near < 11_000, "the wide rule's keyword must lie beyond the near margin");
+    assert!(
+        e.near < 11_000,
+        "the wide rule's keyword must lie beyond the near margin"
+    );
     // Secrets 11 KB before their keyword, and ordinary tokens all along.
     let mut hay = Vec::new();
     for i in 0..4 {
-        hay.extend_from_slice(format!("QQ{}", ["XKWMRTPLNV", "JHGQWEPZXC", "MNBVCRTYUL", "PLKJHQWXMN"][i]).as_bytes());
+        hay.extend_from_slice(
+            format!(
+                "QQ{}",
+                ["XKWMRTPLNV", "JHGQWEPZXC", "MNBVCRTYUL", "PLKJHQWXMN"][i]
+            )
+            .as_bytes(),
+        );
         for j in 0..300 {
             hay.extend_from_slice(format!("word tok_{i:02}{j:04}abcdef ").as_bytes());
             hay.extend_from_slice(b"aaaa bbbb cccc ");
@@ -229,7 +237,10 @@ fn each_command_on_a_line_reports_its_own_credential() {
         .filter(|m| e.rule(m.rule_index).id == "http.curl-credentials")
         .map(|m| m.secret)
         .collect();
-    assert_eq!(secrets, [b"ku7LaNWzmd#ATOZX0ZC".to_vec(), b"Qm4#vTz8LpWx2".to_vec()]);
+    assert_eq!(
+        secrets,
+        [b"ku7LaNWzmd#ATOZX0ZC".to_vec(), b"Qm4#vTz8LpWx2".to_vec()]
+    );
 }
 
 #[test]
