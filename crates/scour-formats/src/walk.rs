@@ -117,6 +117,7 @@ fn scan_json_with(
         depth: 0,
         captured: None,
         cookie: None,
+        body: None,
     };
     w.value(doc.root(), None);
     w.flush_raw(usize::MAX, None);
@@ -147,6 +148,9 @@ struct Walker<'w, 'a> {
     captured: Option<Arc<str>>,
     /// The cookie whose value is being scanned; see [`Origin::cookie`].
     cookie: Option<Arc<str>>,
+    /// Where the HAR body that [`Walker::content`] decoded from base64
+    /// starts; the walk over its string leaves the decoding to it.
+    body: Option<usize>,
 }
 
 impl<'w, 'a> Walker<'w, 'a> {
@@ -311,21 +315,40 @@ impl<'w, 'a> Walker<'w, 'a> {
         self.text_hits(t);
         let bytes = t.value.as_bytes();
         // Too short to hide an encoded secret or a URL with parameters; the
-        // text scan and the field rules have seen it already.
-        if bytes.len() < 8 {
+        // text scan and the field rules have seen it already. A HAR body in
+        // base64 is decoded (and inflated, and walked) by `content`.
+        if bytes.len() < 8 || self.body == Some(t.span.start) {
             return;
         }
-        if t.escaped || self.nested.as_ref().is_some_and(|o| o.base.is_none()) {
+        // Text scans have seen this string's bytes already: at top level
+        // the scan of the whole document, and inside a nested document the
+        // scan of the string or body that holds it (see `maybe_json`,
+        // `content`). Only an escaped string's meaning is new; the
+        // decoding pass looks for what is encoded inside either.
+        if t.escaped {
             // The text scan saw the escaped form; scan what it means.
             // Not a sub-slice of `t`, so the origin says `json-unescape`.
             let origin = self.origin_in(t, &[], None);
+            // What the text scan already found in this string's raw bytes
+            // is not reported again from its unescaped copy: one secret,
+            // one place (escapes elsewhere in a ticket body are common).
+            let seen: Vec<&[u8]> = self.raw_hits[..self.next_raw]
+                .iter()
+                .rev()
+                .take_while(|(_, r)| r.start >= t.span.start)
+                .map(|(_, r)| &self.raw[r.clone()])
+                .collect();
             scan_text(
                 self.engine,
                 self.scratch,
                 self.opts,
                 bytes,
                 &origin,
-                &mut PointerSink::new(&mut *self.sink, &self.path),
+                &mut SkipSeen {
+                    sink: &mut PointerSink::new(&mut *self.sink, &self.path),
+                    seen: &seen,
+                    depth: origin.decoders.len(),
+                },
             );
         } else {
             let origin = self.origin_in(t, bytes, None);
@@ -494,6 +517,7 @@ impl<'w, 'a> Walker<'w, 'a> {
                     .collect();
                 if let Ok(mut decoded) = base64::engine::general_purpose::STANDARD.decode(&cleaned)
                 {
+                    self.body = Some(t.span.start);
                     let mut origin = self.origin_in(&t, &[], Some("base64"));
                     origin.pointer = Some(self.pointer());
                     // A body captured still compressed (Content-Encoding: gzip).
@@ -584,6 +608,7 @@ impl<'w, 'a> Walker<'w, 'a> {
             depth: self.depth + 1,
             captured: self.captured.clone(),
             cookie: None,
+            body: None,
         };
         inner.value(doc.root(), None);
         let s = inner.stats;
@@ -615,6 +640,23 @@ fn pointer_of(path: &[Seg<'_>]) -> String {
         }
     }
     p
+}
+
+/// Forwards hits except direct matches (no decoding past `depth`) of a
+/// secret in `seen`.
+struct SkipSeen<'s, 'v> {
+    sink: &'s mut dyn HitSink,
+    seen: &'v [&'v [u8]],
+    depth: usize,
+}
+
+impl HitSink for SkipSeen<'_, '_> {
+    fn hit(&mut self, hit: &Hit<'_>) {
+        let direct = hit.origin.decoders.len() == self.depth && hit.rule_decoders.is_empty();
+        if !(direct && self.seen.contains(&hit.secret)) {
+            self.sink.hit(hit);
+        }
+    }
 }
 
 /// Forwards hits, giving those without a pointer the pointer of `path`,

@@ -217,3 +217,36 @@ fn gzipped_base64_bodies_are_inflated() {
         "{found:#?}"
     );
 }
+
+/// One secret in one place is one hit, however many ways the walker reads
+/// that place: a ticket body with escapes elsewhere is scanned raw and
+/// unescaped, and a HAR body holding JSON is scanned whole and walked.
+/// Each reading used to report it again, so occurrence counts were two or
+/// three times the truth.
+#[test]
+fn a_secret_read_two_ways_is_one_place() {
+    let key = "AKIAQ3EGRZ7JKXNW4MPL";
+    let email = "dana.whitfield@harborcapital.co.uk";
+    let ticket = format!(r#"{{"description":"Hello\nplease use {key} here\nthanks"}}"#);
+    let (found, _, _) = scan(&ticket);
+    assert_eq!(places(&found, key).len(), 1, "{found:#?}");
+    assert!(
+        places(&found, key)[0].decoders.is_empty(),
+        "reported raw, with its offset"
+    );
+
+    let body = format!(r#"{{"user":{{"email":"{email}"}}}}"#);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&body);
+    let escaped = body.replace('"', "\\\"");
+    let har = format!(
+        r#"{{"log":{{"entries":[
+  {{"response":{{"content":{{"mimeType":"application/json","text":"{escaped}"}}}}}},
+  {{"response":{{"content":{{"mimeType":"application/json","encoding":"base64","text":"{b64}"}}}}}}]}}}}"#
+    );
+    let (found, _, _) = scan(&har);
+    let at: Vec<_> = places(&found, email)
+        .iter()
+        .map(|f| (f.pointer.clone(), f.decoders.clone()))
+        .collect();
+    assert_eq!(at.len(), 2, "one place per entry: {at:#?}");
+}
