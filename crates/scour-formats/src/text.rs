@@ -277,16 +277,30 @@ pub fn looks_like_text(bytes: &[u8]) -> bool {
     if bytes.len() < 8 {
         return false;
     }
-    let mut printable = 0;
+    // At most a tenth of the bytes may be control bytes or invalid UTF-8.
+    let allowed = bytes.len() / 10;
+    if bytes.is_ascii() {
+        // The common case, counted without decoding characters.
+        let control =
+            |b: &&u8| (**b < 0x20 && !matches!(**b, b'\n' | b'\r' | b'\t')) || **b == 0x7f;
+        return bytes.iter().filter(control).count() <= allowed;
+    }
+    // Decoded noise (most base64 runs are tokens, not text) fails within
+    // its first bytes; stop counting as soon as the answer is no.
+    let mut bad = 0;
     for chunk in bytes.utf8_chunks() {
-        printable += chunk
+        bad += chunk
             .valid()
             .chars()
-            .filter(|&c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+            .filter(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
             .map(char::len_utf8)
-            .sum::<usize>();
+            .sum::<usize>()
+            + chunk.invalid().len();
+        if bad > allowed {
+            return false;
+        }
     }
-    printable * 10 >= bytes.len() * 9
+    true
 }
 
 /// Maximal runs without whitespace or quotes that contain at least one
@@ -381,5 +395,62 @@ mod tests {
         assert!(!looks_like_text(&[
             0x89, b'P', b'N', b'G', 0, 0, 0, 13, 1, 2, 3, 4
         ]));
+    }
+
+    /// The definition, counted the slow way: at least nine bytes in ten
+    /// belong to printable characters (line breaks and tabs count).
+    fn text_by_definition(bytes: &[u8]) -> bool {
+        let printable: usize = bytes
+            .utf8_chunks()
+            .map(|c| {
+                c.valid()
+                    .chars()
+                    .filter(|&c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+                    .map(char::len_utf8)
+                    .sum::<usize>()
+            })
+            .sum();
+        bytes.len() >= 8 && printable * 10 >= bytes.len() * 9
+    }
+
+    #[test]
+    fn text_detection_agrees_with_its_definition() {
+        // Text with a growing share of control bytes, invalid UTF-8 and C1
+        // controls, around the one-in-ten threshold, at many lengths.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let pieces: [&[u8]; 8] = [
+            b"a",
+            b"Z9 ",
+            b"\n",
+            b"\x01",
+            b"\xff",
+            "\u{e9}".as_bytes(),
+            "\u{85}".as_bytes(),
+            b"\x7f",
+        ];
+        for _ in 0..20_000 {
+            let len = next() % 40;
+            let noise = next() % 8;
+            let mut bytes = Vec::new();
+            for _ in 0..len {
+                let p = if next() % 16 < noise {
+                    3 + next() % 5
+                } else {
+                    next() % 3
+                };
+                bytes.extend_from_slice(pieces[p]);
+            }
+            assert_eq!(
+                looks_like_text(&bytes),
+                text_by_definition(&bytes),
+                "{bytes:?}"
+            );
+        }
     }
 }
