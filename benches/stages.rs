@@ -68,8 +68,9 @@ const DIGIT_RUNS_LOG: usize = 1381;
 /// hits `scan_decoded` reports in it.
 const B64_RUNS_EML: usize = 832;
 const DECODED_HITS_EML: usize = 11;
-/// `scan_json` hits in the .har.
-const HAR_WALK_HITS: usize = 159;
+/// `scan_json` hits in the .har (159 until the walker stopped reporting a
+/// place again for each way it read it: nested bodies, escaped strings).
+const HAR_WALK_HITS: usize = 144;
 /// Findings (one per secret per input) end to end.
 const E2E_HAR: usize = 10;
 const E2E_JSONL: usize = 127;
