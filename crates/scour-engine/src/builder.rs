@@ -113,6 +113,7 @@ impl EngineBuilder {
             keyword_lens,
             overlap: 2 * max_window + max_keyword,
             near: 2 * near_window + max_keyword,
+            spill: max_keyword.saturating_sub(1),
             far,
             field_rules,
             min_digits: digit_rules.iter().map(|&(_, d)| d).min(),

@@ -31,6 +31,9 @@ pub struct Engine {
     /// The keywords of rules with windows wider than [`FAR_WINDOW`], as
     /// `(searcher, keyword id of each pattern)`; None when there are none.
     pub(crate) far: Option<(AhoCorasick, Vec<u32>)>,
+    /// The longest keyword's length less one: how far past a boundary a
+    /// keyword that starts before it reaches.
+    pub(crate) spill: usize,
     /// Indices of field rules, which [`Engine::scan_field`] applies.
     pub(crate) field_rules: Vec<u32>,
     /// For each place, which field names any field rule may apply to.
@@ -270,7 +273,7 @@ impl Engine {
         let len = haystack.len();
         let near = report.start.saturating_sub(self.near)..(report.end + self.near).min(len);
         // A keyword starting just before a boundary ends just after it.
-        let spill = self.keyword_lens.iter().copied().max().unwrap_or(1) - 1;
+        let spill = self.spill;
         if let Some((far, ids)) = &self.far {
             if near.start > 0 {
                 let left = &haystack[..(near.start + spill).min(len)];
