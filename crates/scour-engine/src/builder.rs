@@ -60,16 +60,14 @@ impl EngineBuilder {
             .build(&keywords)
             .map_err(|e| Error::new("", ErrorKind::Prefilter(e.to_string())))?;
         let max_keyword = keyword_lens.iter().copied().max().unwrap_or(0);
-        let max_window = self
-            .rules
-            .iter()
-            .filter(|r| r.field.is_none())
-            .map(|r| r.window)
-            .max()
-            .unwrap_or(0);
-        let text_rules = || self.rules.iter().filter(|r| r.field.is_none());
-        let near_window = text_rules()
-            .map(|r| r.window)
+        let text_windows = || {
+            self.rules
+                .iter()
+                .filter(|r| r.field.is_none())
+                .map(|r| r.window)
+        };
+        let max_window = text_windows().max().unwrap_or(0);
+        let near_window = text_windows()
             .filter(|&w| w <= FAR_WINDOW)
             .max()
             .unwrap_or(0);
