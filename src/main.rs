@@ -25,6 +25,28 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// constant out of its bindings).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+/// Turns transparent huge pages off for this process, unless the
+/// environment sets MIMALLOC_ALLOW_THP.
+///
+/// mimalloc asks for huge pages on its arena (`MADV_HUGEPAGE`), so each
+/// first touch of a 2 MiB region has the kernel zero all of it, however
+/// little of it the scan then uses. Measured on the 200M corpus at -j2,
+/// alternating three times: with 4 KiB pages, 5% less wall time, system
+/// time 1.03 s -> 0.34 s, peak RSS 468 -> 418 MB. The flag is read at
+/// fault time, so it also covers the arena mapped before `main`.
+#[cfg(target_os = "linux")]
+fn no_huge_pages() {
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and sets
+        // one flag on this process's memory descriptor; it cannot affect
+        // memory safety. A failure (old kernel) leaves THP as it was.
+        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn no_huge_pages() {}
+
 fn main() -> ExitCode {
     // Keep freed memory instead of handing it back to the OS 10 ms later.
     // A scan frees and reallocates whole-document buffers file after file;
@@ -39,6 +61,7 @@ fn main() -> ExitCode {
         // the documented "never purge" setting of this option.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     }
+    no_huge_pages();
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Scan(a) => scan::run(a),
