@@ -405,11 +405,19 @@ impl Engine {
     ) {
         scratch.anchors.sort_unstable();
         let mut last: Option<(u32, usize)> = None; // (rule, end of its last match)
+                                                   // (rule, base) of the previous hit: hits in one name (`db_auth_token`
+                                                   // holds `auth` and `token`) share a base, tried once.
+        let mut tried: Option<(u32, usize)> = None;
         for ai in 0..scratch.anchors.len() {
             let (rule, kw_start, kw_end) = scratch.anchors[ai];
             let r = rule as usize;
             let lead = self.leads[r].expect("anchored rule");
-            let end = (kw_end + self.rules[r].window).min(haystack.len());
+            let window = self.rules[r].window;
+            let end = (kw_end + window).min(haystack.len());
+            let base = lead.base(haystack, kw_start, window);
+            if tried.replace((rule, base)) == Some((rule, base)) {
+                continue;
+            }
             let done = match last {
                 Some((lr, e)) if lr == rule => e,
                 _ => 0,
@@ -417,7 +425,7 @@ impl Engine {
             let compiled = self.compiled(r);
             // Earliest start first, as a leftmost search would find it.
             for back in (lead.min..=lead.max).rev() {
-                let Some(start) = kw_start.checked_sub(back) else {
+                let Some(start) = base.checked_sub(back) else {
                     continue;
                 };
                 if start < done {
