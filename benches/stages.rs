@@ -71,13 +71,15 @@ const DECODED_HITS_EML: usize = 11;
 /// `scan_json` hits in the .har (159 until the walker stopped reporting a
 /// place again for each way it read it: nested bodies, escaped strings).
 const HAR_WALK_HITS: usize = 144;
-/// Findings (one per secret per input) end to end.
+/// Findings (one per secret per input) end to end. A private key in an
+/// escaped ticket body is one finding (it was two, the raw spelling with
+/// literal `\n` counted apart, when escaped strings were read both ways).
 const E2E_HAR: usize = 10;
-const E2E_JSONL: usize = 127;
+const E2E_JSONL: usize = 125;
 const E2E_CSV: usize = 3894;
 const E2E_LOG: usize = 11;
 const E2E_EML: usize = 29;
-const E2E_ZIP: usize = 132;
+const E2E_ZIP: usize = 131;
 
 fn main() {
     let corpus = corpus_dir();

@@ -411,3 +411,52 @@ fn field_index_never_says_no_when_a_rule_applies() {
     assert!(!e.field_may_apply(Place::Json, b"id"));
     assert!(!e.field_may_apply(Place::Header, b"Accept"));
 }
+
+#[test]
+fn skipped_ranges_hide_keywords_not_bytes() {
+    // `t.tok` is confirmed at its keyword hits (anchored); `t.key` over a
+    // window around them (its keyword may follow up to three letters).
+    let e = EngineBuilder::new()
+        .rules([
+            rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})"),
+            rule(
+                "t.key",
+                &["key="],
+                r"[a-z]{0,3}key=(?P<secret>[a-z0-9]{12})",
+            ),
+        ])
+        .build()
+        .unwrap();
+    let hay = b"a tok_q8w2e9r4t7y1 b apikey=z1x2c3v4b5n6 c";
+    let skipping = |skip: &[std::ops::Range<usize>]| {
+        let mut out: Vec<OwnedMatch> = Vec::new();
+        e.scan_skipping(hay, 0..hay.len(), skip, &mut e.scratch(), &mut out);
+        out.iter()
+            .map(|m| String::from_utf8(hay[m.secret_range.clone()].to_vec()).unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(skipping(&[]), ["q8w2e9r4t7y1", "z1x2c3v4b5n6"]);
+    // A keyword inside a skipped range is not searched for.
+    assert_eq!(skipping(&[24..30]), ["q8w2e9r4t7y1"]);
+    assert_eq!(skipping(&[0..4, 24..30]), Vec::<String>::new());
+    // A keyword outside opens a window that reaches into one.
+    assert_eq!(skipping(&[28..40]), ["q8w2e9r4t7y1", "z1x2c3v4b5n6"]);
+    assert_eq!(
+        skipping(&[8..12, 60..200]),
+        ["q8w2e9r4t7y1", "z1x2c3v4b5n6"]
+    );
+}
+
+#[test]
+fn unskipped_parts_and_skipped_positions() {
+    let parts: Vec<_> = engine::unskipped(0..100, &[5..10, 10..12, 50..60, 95..120]).collect();
+    assert_eq!(parts, vec![0..5, 12..50, 60..95]);
+    let parts: Vec<_> = engine::unskipped(20..30, &[0..22, 25..26]).collect();
+    assert_eq!(parts, vec![22..25, 26..30]);
+    assert_eq!(engine::unskipped(3..3, &[]).count(), 0);
+    assert!(engine::skipped(&[5..10, 50..60], 5));
+    assert!(!engine::skipped(&[5..10, 50..60], 10));
+    assert!(engine::skipped(&[5..10, 50..60], 59));
+    assert!(!engine::skipped(&[5..10, 50..60], 60));
+    assert!(!engine::skipped(&[], 0));
+}

@@ -40,4 +40,4 @@ pub use text::{
     base64_runs, decode_base64, inflate, looks_like_text, percent_runs, scan_decoded, scan_text,
     DecodeOptions,
 };
-pub use walk::{is_har, scan_json, scan_json_prescanned, DocKind, Stats};
+pub use walk::{is_har, scan_json, scan_json_prescanned, DocKind, Stats, TextScan};

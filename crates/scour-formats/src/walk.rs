@@ -8,6 +8,13 @@
 //! whose value is a string, (3) look inside what plain text scanning cannot
 //! see: escaped strings, base64 bodies, nested JSON in request bodies and
 //! websocket frames, URLs' query strings and fragments.
+//!
+//! Long escaped strings (ticket bodies with line breaks) are the exception
+//! to "text first": the text scan searches no keyword inside them, and the
+//! walk scans them once, unescaped. Reading them both ways cost a sixth of
+//! a corpus scan. What the unescaped scan finds written verbatim is
+//! reported at its document offset, as the text scan would have; what the
+//! escapes hid is reported with `json-unescape`.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -65,27 +72,38 @@ pub fn scan_json(
     scan_json_with(engine, scratch, opts, raw, None, sink)
 }
 
-/// [`scan_json`] with the text scan of `raw` already done by the caller:
-/// `raw_hits` are its matches as (rule index, secret range), in order. A
-/// caller scans a big document's bytes in parallel pieces this way, while
-/// the walk itself stays one pass.
+/// The text scan of a JSON document's bytes, given the ranges it skips
+/// (see [`scan_json_prescanned`]): its matches as (rule index, secret
+/// range), in order.
+pub type TextScan<'f> = dyn FnMut(&[Range<usize>], &mut Scratch) -> Vec<(usize, Range<usize>)> + 'f;
+
+/// [`scan_json`] with the text scan of `raw` done by the caller, once the
+/// document has parsed: `text_scan` gets the ranges to skip (the insides
+/// of escaped strings, see [`Engine::scan_skipping`]). A caller scans a
+/// big document's bytes in parallel pieces this way, while the walk itself
+/// stays one pass.
 pub fn scan_json_prescanned(
     engine: &Engine,
     scratch: &mut Scratch,
     opts: &DecodeOptions,
     raw: &[u8],
-    raw_hits: Vec<(usize, Range<usize>)>,
+    text_scan: &mut TextScan<'_>,
     sink: &mut dyn HitSink,
 ) -> Result<(DocKind, Stats), ParseError> {
-    scan_json_with(engine, scratch, opts, raw, Some(raw_hits), sink)
+    scan_json_with(engine, scratch, opts, raw, Some(text_scan), sink)
 }
+
+/// Escaped strings at least this long are left out of the text scan and
+/// scanned unescaped only; shorter ones are scanned both ways, which costs
+/// little and keeps `"key": "value"` matches that reach into them whole.
+const MIN_HOLE: usize = 64;
 
 fn scan_json_with(
     engine: &Engine,
     scratch: &mut Scratch,
     opts: &DecodeOptions,
     raw: &[u8],
-    raw_hits: Option<Vec<(usize, Range<usize>)>>,
+    text_scan: Option<&mut TextScan<'_>>,
     sink: &mut dyn HitSink,
 ) -> Result<(DocKind, Stats), ParseError> {
     let mut copy = raw.to_vec();
@@ -95,14 +113,18 @@ fn scan_json_with(
     } else {
         DocKind::Json
     };
-    let raw_hits = raw_hits.unwrap_or_else(|| {
-        let mut hits = Vec::new();
-        engine.scan(raw, scratch, &mut |m: &Match<'_>| {
-            hits.push((m.rule_index(), m.secret_range()));
-            true
-        });
-        hits
-    });
+    let holes = escaped_strings(&doc);
+    let raw_hits = match text_scan {
+        Some(f) => f(&holes, scratch),
+        None => {
+            let mut hits = Vec::new();
+            engine.scan_skipping(raw, 0..raw.len(), &holes, scratch, &mut |m: &Match<'_>| {
+                hits.push((m.rule_index(), m.secret_range()));
+                true
+            });
+            hits
+        }
+    };
     let mut w = Walker {
         engine,
         scratch,
@@ -118,10 +140,37 @@ fn scan_json_with(
         captured: None,
         cookie: None,
         body: None,
+        unscanned: holes,
     };
     w.value(doc.root(), None);
+    // Holes the walk did not scan unescaped (a HAR body that `content`
+    // decoded from base64, values too deep to walk) get the text scan.
+    for hole in std::mem::take(&mut w.unscanned) {
+        w.text_scan_hole(hole, None);
+    }
     w.flush_raw(usize::MAX, None);
     Ok((kind, w.stats))
+}
+
+/// The raw spans of the escaped string values (not keys) of at least
+/// [`MIN_HOLE`] bytes that the walk reaches, in document order: the walk
+/// scans each of them unescaped (see [`Walker::string`]).
+fn escaped_strings(doc: &Doc<'_>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    // (value, the walker's depth when it reaches the value)
+    let mut stack = vec![(doc.root(), 0)];
+    while let Some((v, depth)) = stack.pop() {
+        if let Some(t) = v.as_text() {
+            if t.escaped && t.span.len() >= MIN_HOLE {
+                out.push(t.span);
+            }
+        } else if depth < MAX_DEPTH {
+            stack.extend(v.members().map(|(_, child)| (child, depth + 1)));
+            stack.extend(v.elements().map(|el| (el, depth + 1)));
+        }
+    }
+    out.sort_unstable_by_key(|r| r.start);
+    out
 }
 
 enum Seg<'a> {
@@ -151,6 +200,9 @@ struct Walker<'w, 'a> {
     /// Where the HAR body that [`Walker::content`] decoded from base64
     /// starts; the walk over its string leaves the decoding to it.
     body: Option<usize>,
+    /// Escaped strings left out of the text scan (see [`MIN_HOLE`]) and
+    /// not yet scanned unescaped, in document order. Empty when nested.
+    unscanned: Vec<Range<usize>>,
 }
 
 impl<'w, 'a> Walker<'w, 'a> {
@@ -298,6 +350,43 @@ impl<'w, 'a> Walker<'w, 'a> {
             )
     }
 
+    /// Takes `t` off the list of unscanned holes, if it is one.
+    fn take_hole(&mut self, t: &Text<'a>) -> Option<Range<usize>> {
+        if self.nested.is_some() {
+            return None;
+        }
+        let i = self
+            .unscanned
+            .binary_search_by_key(&t.span.start, |r| r.start)
+            .ok()?;
+        Some(self.unscanned.remove(i))
+    }
+
+    /// The text scan of a hole that is not scanned unescaped: its matches
+    /// that the text scan of the document did not already report.
+    fn text_scan_hole(&mut self, hole: Range<usize>, pointer: Option<String>) {
+        let mut found = Vec::new();
+        self.engine
+            .scan_reporting(self.raw, hole, self.scratch, &mut |m: &Match<'_>| {
+                found.push((m.rule_index(), m.secret_range()));
+                true
+            });
+        let mut origin = Origin::raw(0).at(pointer);
+        origin.captured = self.captured.clone();
+        for (rule, range) in found {
+            if self.raw_hits.contains(&(rule, range.clone())) {
+                continue;
+            }
+            self.sink.hit(&Hit {
+                rule: self.engine.rule(rule),
+                secret: &self.raw[range.clone()],
+                range,
+                rule_decoders: &[],
+                origin: &origin,
+            });
+        }
+    }
+
     /// Gives the text-scan hits inside string `t` their pointer.
     fn text_hits(&mut self, t: &Text<'a>) {
         if self.nested.is_some() {
@@ -318,6 +407,9 @@ impl<'w, 'a> Walker<'w, 'a> {
         // text scan and the field rules have seen it already. A HAR body in
         // base64 is decoded (and inflated, and walked) by `content`.
         if bytes.len() < 8 || self.body == Some(t.span.start) {
+            if let Some(hole) = self.take_hole(t) {
+                self.text_scan_hole(hole, Some(self.pointer()));
+            }
             return;
         }
         // Text scans have seen this string's bytes already: at top level
@@ -332,12 +424,21 @@ impl<'w, 'a> Walker<'w, 'a> {
             // What the text scan already found in this string's raw bytes
             // is not reported again from its unescaped copy: one secret,
             // one place (escapes elsewhere in a ticket body are common).
-            let seen: Vec<&[u8]> = self.raw_hits[..self.next_raw]
+            let seen: Vec<(usize, &[u8])> = self.raw_hits[..self.next_raw]
                 .iter()
                 .rev()
                 .take_while(|(_, r)| r.start >= t.span.start)
-                .map(|(_, r)| &self.raw[r.clone()])
+                .map(|(_, r)| (r.start, &self.raw[r.clone()]))
                 .collect();
+            // The text scan skipped this string's inside: what is found
+            // here verbatim is reported as the text scan would have.
+            let verbatim = self.take_hole(t).map(|_| {
+                Verbatim::new(
+                    &self.raw[t.span.clone()],
+                    t.span.start,
+                    self.captured.clone(),
+                )
+            });
             scan_text(
                 self.engine,
                 self.scratch,
@@ -348,6 +449,7 @@ impl<'w, 'a> Walker<'w, 'a> {
                     sink: &mut PointerSink::new(&mut *self.sink, &self.path),
                     seen: &seen,
                     depth: origin.decoders.len(),
+                    verbatim,
                 },
             );
         } else {
@@ -609,6 +711,7 @@ impl<'w, 'a> Walker<'w, 'a> {
             captured: self.captured.clone(),
             cookie: None,
             body: None,
+            unscanned: Vec::new(),
         };
         inner.value(doc.root(), None);
         let s = inner.stats;
@@ -646,17 +749,133 @@ fn pointer_of(path: &[Seg<'_>]) -> String {
 /// secret in `seen`.
 struct SkipSeen<'s, 'v> {
     sink: &'s mut dyn HitSink,
-    seen: &'v [&'v [u8]],
+    /// The text scan's hits in the string: (document offset, secret).
+    seen: &'v [(usize, &'v [u8])],
     depth: usize,
+    /// For a string the text scan skipped: where its raw text is, so that
+    /// hits found verbatim in it are reported at their document offsets.
+    verbatim: Option<Verbatim<'v>>,
 }
 
 impl HitSink for SkipSeen<'_, '_> {
     fn hit(&mut self, hit: &Hit<'_>) {
         let direct = hit.origin.decoders.len() == self.depth && hit.rule_decoders.is_empty();
-        if !(direct && self.seen.contains(&hit.secret)) {
-            self.sink.hit(hit);
+        let seen = |bytes: &[u8]| self.seen.iter().any(|&(_, s)| s == bytes);
+        let Some(v) = self.verbatim.as_mut().filter(|_| direct) else {
+            // The text scan read all of this string: a secret it found is
+            // not reported again, wherever in the string it was found.
+            if !(direct && seen(hit.secret)) {
+                self.sink.hit(hit);
+            }
+            return;
+        };
+        // The text scan read only what windows from outside reached: the
+        // engine's matches here are compared with its hits by place.
+        if hit.rule.field.is_some() {
+            // A field rule on a URL's parameter: its offsets are in the
+            // parameter, and the engine's matches came first.
+            if !(seen(hit.secret) || v.mapped.iter().any(|m| m == hit.secret)) {
+                self.sink.hit(hit);
+            }
+            return;
+        }
+        let Some(start) = v.locate(hit.range.start, hit.secret) else {
+            if !seen(hit.secret) {
+                self.sink.hit(hit);
+            }
+            return;
+        };
+        if self
+            .seen
+            .iter()
+            .any(|&(at, s)| at == start && s == hit.secret)
+        {
+            return;
+        }
+        v.mapped.push(hit.secret.to_vec());
+        let mut origin = Origin::raw(0);
+        origin.captured = v.captured.clone();
+        self.sink.hit(&Hit {
+            range: start..start + hit.secret.len(),
+            origin: &origin,
+            ..hit.clone()
+        });
+    }
+}
+
+/// The raw text of an escaped string, for finding where its unescaped
+/// bytes are written verbatim.
+pub(crate) struct Verbatim<'r> {
+    /// The string's raw contents.
+    raw: &'r [u8],
+    /// Their document offset.
+    at: usize,
+    captured: Option<Arc<str>>,
+    /// A (raw, unescaped) offset pair known to correspond: hits arrive in
+    /// order, so each search resumes where the last one stopped.
+    cursor: (usize, usize),
+    /// The secrets reported at document offsets so far: like those the
+    /// text scan found, they are not reported again from the unescaped text.
+    mapped: Vec<Vec<u8>>,
+}
+
+impl<'r> Verbatim<'r> {
+    pub(crate) fn new(raw: &'r [u8], at: usize, captured: Option<Arc<str>>) -> Verbatim<'r> {
+        Verbatim {
+            raw,
+            at,
+            captured,
+            cursor: (0, 0),
+            mapped: Vec::new(),
         }
     }
+
+    /// The document offset of `bytes`, found at offset `start` of the
+    /// unescaped string, if the raw text holds them there unescaped.
+    pub(crate) fn locate(&mut self, start: usize, bytes: &[u8]) -> Option<usize> {
+        if start < self.cursor.1 {
+            self.cursor = (0, 0);
+        }
+        let (mut i, mut j) = self.cursor;
+        while j < start {
+            if self.raw.get(i) != Some(&b'\\') {
+                i += 1;
+                j += 1;
+                continue;
+            }
+            let (raw_len, len) = escape_len(&self.raw[i..])?;
+            i += raw_len;
+            j += len;
+        }
+        self.cursor = (i, j);
+        let here = self.raw.get(i..i + bytes.len())?;
+        // No escape inside, so equal bytes are the same bytes.
+        (j == start && here == bytes && memchr::memchr(b'\\', here).is_none())
+            .then_some(self.at + i)
+    }
+}
+
+/// The length of the escape `raw` starts with, and of what it stands for.
+pub(crate) fn escape_len(raw: &[u8]) -> Option<(usize, usize)> {
+    if raw.get(1) != Some(&b'u') {
+        return Some((2, 1));
+    }
+    let unit = |at: usize| {
+        let hex = std::str::from_utf8(raw.get(at + 2..at + 6)?).ok()?;
+        u32::from_str_radix(hex, 16).ok()
+    };
+    let first = unit(0)?;
+    if (0xD800..0xDC00).contains(&first) && raw.get(6..8) == Some(&b"\\u"[..]) {
+        if unit(6).is_some_and(|u| (0xDC00..0xE000).contains(&u)) {
+            return Some((12, 4));
+        }
+    }
+    let len = match first {
+        0..0x80 => 1,
+        0x80..0x800 => 2,
+        _ => 3,
+    };
+    Some((6, len))
 }
 
 /// Forwards hits, giving those without a pointer the pointer of `path`,

@@ -250,3 +250,64 @@ fn a_secret_read_two_ways_is_one_place() {
         .collect();
     assert_eq!(at.len(), 2, "one place per entry: {at:#?}");
 }
+
+/// A long escaped string is left out of the text scan and read once,
+/// unescaped; what is written verbatim in it is still reported at its
+/// document offset, each place once, including a place the text scan
+/// reached through a window opened outside the string.
+#[test]
+fn a_long_escaped_string_is_read_once_with_exact_offsets() {
+    let email = "dana.whitfield@harborcapital.co.uk";
+    let key = "AKIAQ3EGRZ7JKXNW4MPL";
+    let filler = "The dashboard shows the wrong time zone for some users. ".repeat(3);
+    let ticket = format!(
+        r#"{{"description":"Hi,\n{{\"user\": \"{email}\"}}\n{filler}\nkey {key}\n\u00e9t\u00e9 \ud83d\ude00 {email}\nBye","to":"ops@harborcapital.co.uk"}}"#
+    );
+    let (found, _, _) = scan(&ticket);
+    let at = |secret: &str| -> Vec<(usize, Vec<&'static str>)> {
+        let mut v: Vec<_> = places(&found, secret)
+            .iter()
+            .map(|f| (f.span.0, f.decoders.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    let offsets =
+        |secret: &str| -> Vec<usize> { ticket.match_indices(secret).map(|(i, _)| i).collect() };
+    // Both e-mails: the first follows escaped quotes, the second a
+    // surrogate pair; the second is also within reach of the `@` of "to".
+    assert_eq!(
+        at(email),
+        offsets(email)
+            .into_iter()
+            .map(|i| (i, vec![]))
+            .collect::<Vec<_>>(),
+        "{found:#?}"
+    );
+    assert_eq!(at(key), vec![(offsets(key)[0], vec![])]);
+}
+
+#[test]
+fn escapes_map_unescaped_offsets_to_raw_ones() {
+    use crate::walk::{escape_len, Verbatim};
+    assert_eq!(escape_len(br"\n"), Some((2, 1)));
+    assert_eq!(escape_len(br#"\""#), Some((2, 1)));
+    assert_eq!(escape_len(br"\u0041"), Some((6, 1)));
+    assert_eq!(escape_len(br"\u00e9"), Some((6, 2)));
+    assert_eq!(escape_len(br"\u20ac"), Some((6, 3)));
+    assert_eq!(escape_len(br"\ud83d\ude00"), Some((12, 4)));
+    assert_eq!(escape_len(br"\uzz"), None);
+
+    // Raw `a\"b\u00e9 key x` at document offset 100 is `a"bé key x`.
+    let raw = br#"a\"b\u00e9 key x"#;
+    let text = "a\"b\u{e9} key x".as_bytes();
+    let mut v = Verbatim::new(raw, 100, None);
+    let key = text.len() - 5;
+    assert_eq!(v.locate(key, b"key"), Some(100 + raw.len() - 5));
+    // Not verbatim: the quote was escaped, the é too.
+    assert_eq!(v.locate(0, b"a\"b"), None);
+    assert_eq!(v.locate(2, "b\u{e9}".as_bytes()), None);
+    // Searching again from an earlier offset.
+    assert_eq!(v.locate(0, b"a"), Some(100));
+    assert_eq!(v.locate(key + 4, b"x"), Some(100 + raw.len() - 1));
+}

@@ -329,13 +329,12 @@ impl Scanner {
                 as_text = false;
             } else {
                 let mut sink = |h: &Hit<'_>| pending.push(h, name, shift, self.opts.reveal);
-                let raw_hits = self.raw_hits(body, &mut w.scratch);
                 match scan_json_prescanned(
                     &self.engine,
                     &mut w.scratch,
                     &self.opts.decode,
                     body,
-                    raw_hits,
+                    &mut |skip, scratch| self.raw_hits(body, skip, scratch),
                     &mut sink,
                 ) {
                     Ok((_, stats)) => {

@@ -351,21 +351,38 @@ impl Scanner {
     }
 
     /// The engine's matches over all of `data` as (rule index, secret
-    /// range), in order: the text scan a JSON walk starts from, done in
-    /// parallel pieces when `data` is big enough to split.
-    pub(crate) fn raw_hits(&self, data: &[u8], own: &mut Scratch) -> Vec<(usize, Range<usize>)> {
+    /// range), in order, with no keyword searched in the `skip` ranges: the
+    /// text scan a JSON walk starts from, done in parallel pieces when
+    /// `data` is big enough to split.
+    pub(crate) fn raw_hits(
+        &self,
+        data: &[u8],
+        skip: &[Range<usize>],
+        own: &mut Scratch,
+    ) -> Vec<(usize, Range<usize>)> {
         let pieces = split(data, 0..data.len(), Ends::Anywhere, self.min_piece);
         let ov = self.engine.overlap();
         let parts = self.each_piece(own, &pieces, |scratch, piece| {
             let ctx = piece.start.saturating_sub(ov)..(piece.end + ov).min(data.len());
             let report = piece.start - ctx.start..piece.end - ctx.start;
+            // The skipped ranges that meet the context, in its offsets.
+            let skip: Vec<Range<usize>> = skip
+                .iter()
+                .filter(|r| r.end > ctx.start && r.start < ctx.end)
+                .map(|r| r.start.max(ctx.start) - ctx.start..r.end.min(ctx.end) - ctx.start)
+                .collect();
             let mut hits = Vec::new();
-            self.engine
-                .scan_reporting(&data[ctx.clone()], report, scratch, &mut |m: &Match<'_>| {
+            self.engine.scan_skipping(
+                &data[ctx.clone()],
+                report,
+                &skip,
+                scratch,
+                &mut |m: &Match<'_>| {
                     let r = m.secret_range();
                     hits.push((m.rule_index(), r.start + ctx.start..r.end + ctx.start));
                     true
-                });
+                },
+            );
             hits
         });
         parts.concat()
