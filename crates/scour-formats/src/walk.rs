@@ -865,10 +865,11 @@ pub(crate) fn escape_len(raw: &[u8]) -> Option<(usize, usize)> {
         u32::from_str_radix(hex, 16).ok()
     };
     let first = unit(0)?;
-    if (0xD800..0xDC00).contains(&first) && raw.get(6..8) == Some(&b"\\u"[..]) {
-        if unit(6).is_some_and(|u| (0xDC00..0xE000).contains(&u)) {
-            return Some((12, 4));
-        }
+    if (0xD800..0xDC00).contains(&first)
+        && raw.get(6..8) == Some(&b"\\u"[..])
+        && unit(6).is_some_and(|u| (0xDC00..0xE000).contains(&u))
+    {
+        return Some((12, 4));
     }
     let len = match first {
         0..0x80 => 1,
