@@ -413,6 +413,7 @@ fn field_index_never_says_no_when_a_rule_applies() {
 }
 
 #[test]
+#[allow(clippy::single_range_in_vec_init)] // lists of skipped ranges
 fn skipped_ranges_hide_keywords_not_bytes() {
     // `t.tok` is confirmed at its keyword hits (anchored); `t.key` over a
     // window around them (its keyword may follow up to three letters).
