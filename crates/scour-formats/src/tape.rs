@@ -6,6 +6,7 @@
 //! original tells where its raw text ends. That is what lets findings inside
 //! JSON carry exact byte offsets and, later, be redacted in place.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use simd_json::Node;
@@ -15,6 +16,11 @@ pub struct Doc<'a> {
     raw: &'a [u8],
     base: usize,
     tape: Vec<Node<'a>>,
+    /// Where each string's raw text ends, by tape index, once looked up
+    /// (0: not yet; a string's contents end after its opening quote, so
+    /// never at 0). A walk asks for a string's span two or three times,
+    /// and finding it is a search of the string's raw text.
+    ends: Vec<Cell<usize>>,
 }
 
 /// A parse failure: where and why.
@@ -36,6 +42,7 @@ impl<'a> Doc<'a> {
             Ok(tape) => Ok(Doc {
                 raw,
                 base,
+                ends: (0..tape.0.len()).map(|_| Cell::new(0)).collect(),
                 tape: tape.0,
             }),
             Err(e) => Err(ParseError {
@@ -62,18 +69,24 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// Raw span of a string's contents (without quotes) in the document.
-    fn span(&self, s: &str) -> Range<usize> {
+    /// Raw span of the contents (without quotes) of string `s`, at tape
+    /// index `at`, in the document.
+    fn span(&self, at: usize, s: &str) -> Range<usize> {
         let start = s.as_ptr() as usize - self.base;
-        let mut i = start;
-        while let Some(j) = memchr::memchr2(b'"', b'\\', &self.raw[i..]) {
-            if self.raw[i + j] == b'\\' {
-                i += j + 2;
-            } else {
-                return start..i + j;
-            }
+        let known = self.ends[at].get();
+        if known != 0 {
+            return start..known;
         }
-        start..self.raw.len()
+        let mut i = start;
+        let end = loop {
+            match memchr::memchr2(b'"', b'\\', &self.raw[i..]) {
+                Some(j) if self.raw[i + j] == b'\\' => i += j + 2,
+                Some(j) => break i + j,
+                None => break self.raw.len(),
+            }
+        };
+        self.ends[at].set(end);
+        start..end
     }
 }
 
@@ -96,7 +109,7 @@ impl<'d, 'a> Value<'d, 'a> {
     /// The string with its raw span in the document, if this is a string.
     pub fn as_text(&self) -> Option<Text<'a>> {
         let s = self.as_str()?;
-        let span = self.doc.span(s);
+        let span = self.doc.span(self.at, s);
         Some(Text {
             value: s,
             escaped: span.len() != s.len(),
