@@ -113,7 +113,7 @@ fn scan_json_with(
     } else {
         DocKind::Json
     };
-    let holes = escaped_strings(&doc);
+    let holes = holes(&doc);
     let raw_hits = match text_scan {
         Some(f) => f(&holes, scratch),
         None => {
@@ -152,25 +152,49 @@ fn scan_json_with(
     Ok((kind, w.stats))
 }
 
-/// The raw spans of the escaped string values (not keys) of at least
-/// [`MIN_HOLE`] bytes that the walk reaches, in document order: the walk
-/// scans each of them unescaped (see [`Walker::string`]).
-fn escaped_strings(doc: &Doc<'_>) -> Vec<Range<usize>> {
+/// What the text scan leaves to the walk, in document order: the raw
+/// spans of string values (not keys) of at least [`MIN_HOLE`] bytes that
+/// the walk reaches and reads better itself. Those are escaped strings,
+/// which [`Walker::string`] scans unescaped, and base64 HAR bodies, which
+/// [`Walker::content`] decodes (or skips, for images and other binary
+/// types, and says so): their base64 text holds nothing a rule reads.
+fn holes(doc: &Doc<'_>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    // (value, the walker's depth when it reaches the value)
-    let mut stack = vec![(doc.root(), 0)];
-    while let Some((v, depth)) = stack.pop() {
+    // (value, its key as the walker passes it on, the walker's depth)
+    let mut stack = vec![(doc.root(), None, 0)];
+    while let Some((v, key, depth)) = stack.pop() {
         if let Some(t) = v.as_text() {
             if t.escaped && t.span.len() >= MIN_HOLE {
                 out.push(t.span);
             }
         } else if depth < MAX_DEPTH {
-            stack.extend(v.members().map(|(_, child)| (child, depth + 1)));
-            stack.extend(v.elements().map(|el| (el, depth + 1)));
+            if key == Some("content") && v.get_str("encoding") == Some("base64") {
+                if let Some(t) = v.get("text").and_then(|t| t.as_text()) {
+                    if !t.escaped && t.span.len() >= MIN_HOLE {
+                        out.push(t.span);
+                    }
+                }
+            }
+            stack.extend(
+                v.members()
+                    .map(|(k, child)| (child, Some(k.value), depth + 1)),
+            );
+            stack.extend(v.elements().map(|el| (el, key, depth + 1)));
         }
     }
     out.sort_unstable_by_key(|r| r.start);
     out
+}
+
+/// How [`Walker::content`] read a base64 HAR body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// Decoded (and inflated, and walked): the walk over its string
+    /// leaves it alone.
+    Decoded,
+    /// A binary type, not decoded: the walk over its string only runs the
+    /// decoding pass, which still finds text in a mislabelled body.
+    Binary,
 }
 
 enum Seg<'a> {
@@ -197,9 +221,9 @@ struct Walker<'w, 'a> {
     captured: Option<Arc<str>>,
     /// The cookie whose value is being scanned; see [`Origin::cookie`].
     cookie: Option<Arc<str>>,
-    /// Where the HAR body that [`Walker::content`] decoded from base64
-    /// starts; the walk over its string leaves the decoding to it.
-    body: Option<usize>,
+    /// Where the base64 HAR body that [`Walker::content`] read starts,
+    /// and how it read it.
+    body: Option<(usize, Body)>,
     /// Escaped strings left out of the text scan (see [`MIN_HOLE`]) and
     /// not yet scanned unescaped, in document order. Empty when nested.
     unscanned: Vec<Range<usize>>,
@@ -403,13 +427,29 @@ impl<'w, 'a> Walker<'w, 'a> {
     fn string(&mut self, t: &Text<'a>, key: Option<&'a str>) {
         self.text_hits(t);
         let bytes = t.value.as_bytes();
-        // Too short to hide an encoded secret or a URL with parameters; the
-        // text scan and the field rules have seen it already. A HAR body in
-        // base64 is decoded (and inflated, and walked) by `content`.
-        if bytes.len() < 8 || self.body == Some(t.span.start) {
+        // A HAR body in base64: its text holds nothing a rule reads, and it
+        // was left out of the text scan (see `holes`). `content` decoded
+        // (and inflated, and walked) it, unless it is of a binary type.
+        let body = self
+            .body
+            .filter(|&(at, _)| at == t.span.start)
+            .map(|(_, how)| how);
+        if body.is_some() {
+            self.take_hole(t);
+        }
+        if body == Some(Body::Decoded) {
+            return;
+        }
+        // A hole this walk does not scan unescaped (a body said to be
+        // base64 that is not) gets the text scan after all.
+        if !t.escaped || bytes.len() < 8 {
             if let Some(hole) = self.take_hole(t) {
                 self.text_scan_hole(hole, Some(self.pointer()));
             }
+        }
+        // Too short to hide an encoded secret or a URL with parameters; the
+        // text scan and the field rules have seen it already.
+        if bytes.len() < 8 {
             return;
         }
         // Text scans have seen this string's bytes already: at top level
@@ -611,6 +651,7 @@ impl<'w, 'a> Walker<'w, 'a> {
         if v.get_str("encoding") == Some("base64") {
             if http::is_binary_mime(mime) {
                 self.stats.binary_bodies += 1;
+                self.body = Some((t.span.start, Body::Binary));
             } else {
                 let cleaned: Vec<u8> = t
                     .value
@@ -619,7 +660,7 @@ impl<'w, 'a> Walker<'w, 'a> {
                     .collect();
                 if let Ok(mut decoded) = base64::engine::general_purpose::STANDARD.decode(&cleaned)
                 {
-                    self.body = Some(t.span.start);
+                    self.body = Some((t.span.start, Body::Decoded));
                     let mut origin = self.origin_in(&t, &[], Some("base64"));
                     origin.pointer = Some(self.pointer());
                     // A body captured still compressed (Content-Encoding: gzip).

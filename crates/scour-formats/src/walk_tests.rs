@@ -311,3 +311,42 @@ fn escapes_map_unescaped_offsets_to_raw_ones() {
     assert_eq!(v.locate(0, b"a"), Some(100));
     assert_eq!(v.locate(key + 4, b"x"), Some(100 + raw.len() - 1));
 }
+
+/// Base64 bodies are left out of the text scan; what they hold is still
+/// found, decoded, including in a body whose type says binary but which
+/// holds JSON, and a body that is not base64 at all is scanned as text.
+#[test]
+fn base64_bodies_are_read_decoded() {
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let inner = format!(
+        r#"{{"api_key":"{API_KEY}","padding":"{}"}}"#,
+        "x".repeat(80)
+    );
+    let body = |mime: &str, text: &str| {
+        format!(
+            r#"{{"response":{{"content":{{"mimeType":"{mime}","encoding":"base64","text":"{text}"}}}}}}"#
+        )
+    };
+    let har = format!(
+        r#"{{"log":{{"entries":[{},{},{}]}}}}"#,
+        body("application/json", &b64(&inner)),
+        body("application/octet-stream", &b64(&inner)),
+        body(
+            "text/plain",
+            &format!("not base64 at all: api_key={API_KEY} {}", "y".repeat(80))
+        ),
+    );
+    let (found, stats, _) = scan(&har);
+    let at: Vec<_> = places(&found, API_KEY)
+        .iter()
+        .map(|f| (f.pointer.clone().unwrap_or_default(), f.decoders.clone()))
+        .collect();
+    let ptr = |i: usize| format!("/log/entries/{i}/response/content/text");
+    assert!(at.contains(&(ptr(0), vec!["base64"])), "{at:#?}");
+    assert!(at.contains(&(ptr(1), vec!["base64"])), "{at:#?}");
+    assert!(
+        at.iter().any(|(p, d)| *p == ptr(2) && d.is_empty()),
+        "{at:#?}"
+    );
+    assert_eq!(stats.binary_bodies, 1);
+}
