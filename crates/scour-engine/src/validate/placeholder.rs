@@ -83,8 +83,10 @@ pub const REDACTION_MARKER: &[u8] = b"[REDACTED:";
 /// marker: assignment rules read `jwt.token:ea348cd5` in it as a key and a
 /// value, and a redacted file must scan clean.
 pub fn inside_redaction_marker(hay: &[u8], at: usize) -> bool {
+    static FINDER: OnceLock<memchr::memmem::FinderRev<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::FinderRev::new(REDACTION_MARKER));
     let from = at.saturating_sub(96);
-    let Some(open) = memchr::memmem::rfind(&hay[from..at.min(hay.len())], REDACTION_MARKER) else {
+    let Some(open) = finder.rfind(&hay[from..at.min(hay.len())]) else {
         return false;
     };
     memchr::memchr(b']', &hay[from + open..at]).is_none()
