@@ -43,19 +43,29 @@ pub(crate) struct Lead {
 
 impl Lead {
     /// Where the lead ends for a keyword hit at `kw_start`: the hit itself,
-    /// or the start of the run of name bytes that ends there. The step back
-    /// stops after `limit` bytes: a window search, which this replaces,
-    /// could not have reached a match starting farther back either.
-    pub(crate) fn base(&self, haystack: &[u8], kw_start: usize, limit: usize) -> usize {
+    /// or the start of the run of name bytes that ends there.
+    ///
+    /// `before` is the same rule's previous hit, as (start, base), hits
+    /// coming in order: when the run reaches back to it, it shares its
+    /// base, so no byte is stepped over twice, however long the run.
+    pub(crate) fn base(
+        &self,
+        haystack: &[u8],
+        kw_start: usize,
+        before: Option<(usize, usize)>,
+    ) -> usize {
         let Some(run) = &self.run else {
             return kw_start;
         };
-        let floor = kw_start.saturating_sub(limit);
+        let floor = before.map_or(0, |(at, _)| at.min(kw_start));
         let mut at = kw_start;
         while at > floor && run.contains(haystack[at - 1]) {
             at -= 1;
         }
-        at
+        match before {
+            Some((prev, base)) if at == prev && prev < kw_start => base,
+            _ => at,
+        }
     }
 }
 
@@ -416,9 +426,12 @@ mod tests {
     fn the_base_is_where_the_run_starts() {
         let l = lead_of(r"(?:^|[^a-z_])[a-z_]*token=(?P<secret>\S+)", &["token"]).unwrap();
         let hay = b"x; db_auth_token=1";
-        assert_eq!(l.base(hay, 11, 256), 3);
-        assert_eq!(l.base(hay, 11, 4), 7);
-        assert_eq!(l.base(b"token=1", 0, 256), 0);
+        assert_eq!(l.base(hay, 11, None), 3);
+        // From the previous hit in the same name (`auth` at 6)...
+        assert_eq!(l.base(hay, 11, Some((6, 3))), 3);
+        // ...but not from one in another name.
+        assert_eq!(l.base(b"a_token b_token", 10, Some((2, 0))), 8);
+        assert_eq!(l.base(b"token=1", 0, None), 0);
     }
 
     #[test]
@@ -515,6 +528,14 @@ mod builtin {
         for sep in ["\n", " ", "\",\"", "; ", "&", "\nmy_", " db.", "\"x-"] {
             inputs.push(samples.join(sep));
         }
+        // Names with several keywords, far apart: the window search merges
+        // their windows, the anchored one tries the name's start again
+        // with the farther reach.
+        inputs.push(format!(
+            "x token_{}_password=Vq8#mLz2pX7k ",
+            "a".repeat(240)
+        ));
+        inputs.push(format!(" token{}password=Vq8#mLz2pX7k ", "a".repeat(300)));
         let mut total = 0;
         for input in &inputs {
             let a = matches(&anchored, input.as_bytes());
@@ -533,6 +554,20 @@ mod builtin {
         }
         // Not vacuous: the examples hold thousands of matches.
         assert!(total > 1000, "{total}");
+    }
+
+    /// A name longer than the rule's window: the window search cannot see
+    /// the boundary before it, the anchored search steps back to it.
+    #[test]
+    fn a_name_longer_than_the_window_is_read_whole() {
+        let e = engine();
+        let hay = format!(" {}token=Vq8#mLz2pX7k ", "a".repeat(300));
+        let found: Vec<_> = matches(&e, hay.as_bytes())
+            .into_iter()
+            .filter(|m| m.0 == "generic.credential-assignment")
+            .map(|m| &hay[m.1..m.2])
+            .collect();
+        assert_eq!(found, ["Vq8#mLz2pX7k"]);
     }
 
     #[test]

@@ -432,18 +432,25 @@ impl Engine {
         scratch: &mut Scratch,
     ) {
         scratch.anchors.sort_unstable();
-        let mut last: Option<(u32, usize)> = None; // (rule, end of its last match)
-                                                   // (rule, base) of the previous hit: hits in one name (`db_auth_token`
-                                                   // holds `auth` and `token`) share a base, tried once.
-        let mut tried: Option<(u32, usize)> = None;
+        // (rule, end of its last match)
+        let mut last: Option<(u32, usize)> = None;
+        // The previous hit: (rule, its start, its base, the end it was
+        // tried up to). Hits in one name (`db_auth_token` holds `auth` and
+        // `token`) share a base, found once, and are tried again only if
+        // they reach farther.
+        let mut prev: Option<(u32, usize, usize, usize)> = None;
         for ai in 0..scratch.anchors.len() {
             let (rule, kw_start, kw_end) = scratch.anchors[ai];
             let r = rule as usize;
             let lead = self.leads[r].expect("anchored rule");
-            let window = self.rules[r].window;
-            let end = (kw_end + window).min(haystack.len());
-            let base = lead.base(haystack, kw_start, window);
-            if tried.replace((rule, base)) == Some((rule, base)) {
+            let end = (kw_end + self.rules[r].window).min(haystack.len());
+            let before = prev
+                .filter(|p| p.0 == rule)
+                .map(|(_, at, base, _)| (at, base));
+            let base = lead.base(haystack, kw_start, before);
+            let again = prev.is_some_and(|(pr, _, pb, pe)| pr == rule && pb == base && pe >= end);
+            prev = Some((rule, kw_start, base, end));
+            if again {
                 continue;
             }
             let done = match last {

@@ -152,6 +152,15 @@ fn scan_json_with(
     Ok((kind, w.stats))
 }
 
+/// True if `text` is one base64 run, padding included (found by the vector
+/// kernel: image bodies are megabytes).
+pub(crate) fn one_base64_run(text: &[u8]) -> bool {
+    // A run's length bound leaves out its `=` padding.
+    crate::text::base64_runs(text, text.len().saturating_sub(2))
+        .next()
+        .is_some_and(|run| run.len() == text.len())
+}
+
 /// What the text scan leaves to the walk, in document order: the raw
 /// spans of string values (not keys) of at least [`MIN_HOLE`] bytes that
 /// the walk reaches and reads better itself. Those are escaped strings,
@@ -387,14 +396,24 @@ impl<'w, 'a> Walker<'w, 'a> {
     }
 
     /// The text scan of a hole that is not scanned unescaped: its matches
-    /// that the text scan of the document did not already report.
+    /// that the text scan of the document did not already report. The
+    /// engine's overlap around the hole is context enough, as for a piece
+    /// of a chunked scan; the whole document would cost its length per hole.
     fn text_scan_hole(&mut self, hole: Range<usize>, pointer: Option<String>) {
+        let ov = self.engine.overlap();
+        let ctx = hole.start.saturating_sub(ov)..(hole.end + ov).min(self.raw.len());
+        let report = hole.start - ctx.start..hole.end - ctx.start;
         let mut found = Vec::new();
-        self.engine
-            .scan_reporting(self.raw, hole, self.scratch, &mut |m: &Match<'_>| {
-                found.push((m.rule_index(), m.secret_range()));
+        self.engine.scan_reporting(
+            &self.raw[ctx.clone()],
+            report,
+            self.scratch,
+            &mut |m: &Match<'_>| {
+                let r = m.secret_range();
+                found.push((m.rule_index(), r.start + ctx.start..r.end + ctx.start));
                 true
-            });
+            },
+        );
         let mut origin = Origin::raw(0).at(pointer);
         origin.captured = self.captured.clone();
         for (rule, range) in found {
@@ -651,7 +670,10 @@ impl<'w, 'a> Walker<'w, 'a> {
         if v.get_str("encoding") == Some("base64") {
             if http::is_binary_mime(mime) {
                 self.stats.binary_bodies += 1;
-                self.body = Some((t.span.start, Body::Binary));
+                // Unless it is base64, the text scan reads it (see `holes`).
+                if one_base64_run(t.value.as_bytes()) {
+                    self.body = Some((t.span.start, Body::Binary));
+                }
             } else {
                 let cleaned: Vec<u8> = t
                     .value

@@ -328,12 +328,16 @@ fn base64_bodies_are_read_decoded() {
         )
     };
     let har = format!(
-        r#"{{"log":{{"entries":[{},{},{}]}}}}"#,
+        r#"{{"log":{{"entries":[{},{},{},{}]}}}}"#,
         body("application/json", &b64(&inner)),
         body("application/octet-stream", &b64(&inner)),
         body(
             "text/plain",
             &format!("not base64 at all: api_key={API_KEY} {}", "y".repeat(80))
+        ),
+        body(
+            "image/png",
+            &format!("not base64 either: api_key={API_KEY} {}", "y".repeat(80))
         ),
     );
     let (found, stats, _) = scan(&har);
@@ -348,5 +352,42 @@ fn base64_bodies_are_read_decoded() {
         at.iter().any(|(p, d)| *p == ptr(2) && d.is_empty()),
         "{at:#?}"
     );
-    assert_eq!(stats.binary_bodies, 1);
+    assert!(
+        at.iter().any(|(p, d)| *p == ptr(3) && d.is_empty()),
+        "{at:#?}"
+    );
+    assert_eq!(stats.binary_bodies, 2);
+}
+
+/// A cookie header pasted into a long ticket body, its cookies joined by
+/// `\n` as Chrome writes Set-Cookie lines: read unescaped only, the joint
+/// is a real line break, which the cookie rules accept too.
+#[test]
+fn cookies_joined_by_escaped_newlines_in_a_long_string() {
+    let value = "s%3AkrOYQDosQhATwabLPvCvEf0sgMCIKK1k.5QkFrsfmuGhywoIJnktV4qRgvt3VYaxKeOgmmsVvkuR";
+    let ticket = format!(
+        r#"{{"body":"Here is what the browser sent:\nCookie: did=s%3Av0%3A4dd8fec9-a7c1-4ffa-b4d3-b87268fb7ed0\nauth0={value}\nthanks"}}"#
+    );
+    let (found, _, _) = scan(&ticket);
+    let rules: Vec<_> = places(&found, value)
+        .iter()
+        .map(|f| f.rule.as_str())
+        .collect();
+    assert!(rules.contains(&"auth0.session-cookie"), "{found:#?}");
+}
+
+#[test]
+fn a_body_is_base64_padded_or_not() {
+    use crate::walk::one_base64_run;
+    let b64 = |n: usize| {
+        let bytes: Vec<u8> = (0..n as u32).map(|i| (i * 37 + 11) as u8).collect();
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    };
+    for n in [30, 31, 32, 3000] {
+        assert!(one_base64_run(b64(n).as_bytes()), "{}", b64(n));
+    }
+    assert!(!one_base64_run(
+        format!("{} {}", b64(30), b64(30)).as_bytes()
+    ));
+    assert!(!one_base64_run(b"not base64 at all: api_key=x"));
 }
