@@ -143,8 +143,8 @@ fn scan_json_with(
         unscanned: holes,
     };
     w.value(doc.root(), None);
-    // Holes the walk did not scan unescaped (a HAR body that `content`
-    // decoded from base64, values too deep to walk) get the text scan.
+    // `holes` follows the walk, so the walk reaches every hole; should one
+    // be missed all the same, it gets the text scan rather than nothing.
     for hole in std::mem::take(&mut w.unscanned) {
         w.text_scan_hole(hole, None);
     }
@@ -165,8 +165,9 @@ pub(crate) fn one_base64_run(text: &[u8]) -> bool {
 /// spans of string values (not keys) of at least [`MIN_HOLE`] bytes that
 /// the walk reaches and reads better itself. Those are escaped strings,
 /// which [`Walker::string`] scans unescaped, and base64 HAR bodies, which
-/// [`Walker::content`] decodes (or skips, for images and other binary
-/// types, and says so): their base64 text holds nothing a rule reads.
+/// [`Walker::content`] decodes (binary types: the decoding pass alone): their
+/// base64 text holds nothing a rule reads. A hole the walk ends up not
+/// reading gets the text scan after all ([`Walker::text_scan_hole`]).
 fn holes(doc: &Doc<'_>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     // (value, its key as the walker passes it on, the walker's depth)
