@@ -143,26 +143,16 @@ fn run_then_keyword(hir: &Hir, keywords: &[String]) -> Option<ByteSet> {
     if run.is_empty() {
         return None;
     }
-    let mut extractor = Extractor::new();
-    extractor.kind(ExtractKind::Prefix).limit_total(4096);
-    let seq = extractor.extract(&fold_case(&stripped));
-    let literals = seq.literals()?;
     // Folded literals are lowercase: a letter counts as a run byte only if
     // both of its cases are, whichever the haystack holds.
     let in_run =
         |b: u8| run.contains(b.to_ascii_lowercase()) && run.contains(b.to_ascii_uppercase());
-    let ok = !literals.is_empty()
-        && literals.iter().all(|lit| {
-            let bytes = lit.as_bytes();
-            (0..bytes.len()).any(|at| {
-                bytes[..at].iter().all(|&b| in_run(b))
-                    && keywords.iter().any(|k| {
-                        bytes.len() - at >= k.len()
-                            && bytes[at..at + k.len()].eq_ignore_ascii_case(k.as_bytes())
-                    })
-            })
-        });
-    ok.then_some(run)
+    every_prefix(&stripped, |bytes| {
+        (0..bytes.len()).any(|at| {
+            bytes[..at].iter().all(|&b| in_run(b)) && starts_with_keyword(&bytes[at..], keywords)
+        })
+    })
+    .then_some(run)
 }
 
 /// `hir` without the repetitions of a class (or of a byte) it may begin
@@ -247,19 +237,25 @@ fn bounds_run(hir: &Hir, run: &ByteSet) -> bool {
 
 /// True if every match of `hir` starts with one of `keywords`.
 fn prefixes_start_with(hir: &Hir, keywords: &[String]) -> bool {
+    every_prefix(hir, |bytes| starts_with_keyword(bytes, keywords))
+}
+
+/// True if `hir` (case folded) has a finite, non-empty set of prefix
+/// literals and `ok` holds for each; false when some match may start with
+/// anything.
+fn every_prefix(hir: &Hir, ok: impl Fn(&[u8]) -> bool) -> bool {
     let mut extractor = Extractor::new();
     extractor.kind(ExtractKind::Prefix).limit_total(4096);
     let seq = extractor.extract(&fold_case(hir));
-    let Some(literals) = seq.literals() else {
-        return false; // infinite: some match may start with anything
-    };
-    !literals.is_empty()
-        && literals.iter().all(|lit| {
-            let bytes = lit.as_bytes();
-            keywords.iter().any(|k| {
-                bytes.len() >= k.len() && bytes[..k.len()].eq_ignore_ascii_case(k.as_bytes())
-            })
-        })
+    seq.literals()
+        .is_some_and(|lits| !lits.is_empty() && lits.iter().all(|l| ok(l.as_bytes())))
+}
+
+/// True if `bytes` starts with one of `keywords` (ASCII case-insensitive).
+fn starts_with_keyword(bytes: &[u8], keywords: &[String]) -> bool {
+    keywords
+        .iter()
+        .any(|k| bytes.len() >= k.len() && bytes[..k.len()].eq_ignore_ascii_case(k.as_bytes()))
 }
 
 /// `hir` with ASCII case folded away: literals lowercased and classes that
