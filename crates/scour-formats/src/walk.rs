@@ -234,8 +234,8 @@ struct Walker<'w, 'a> {
     /// Where the base64 HAR body that [`Walker::content`] read starts,
     /// and how it read it.
     body: Option<(usize, Body)>,
-    /// Escaped strings left out of the text scan (see [`MIN_HOLE`]) and
-    /// not yet scanned unescaped, in document order. Empty when nested.
+    /// What the text scan left to the walk (see [`holes`]) and the walk
+    /// has not read yet, in document order. Empty when nested.
     unscanned: Vec<Range<usize>>,
 }
 
@@ -902,9 +902,12 @@ impl<'r> Verbatim<'r> {
         }
         let (mut i, mut j) = self.cursor;
         while j < start {
-            if self.raw.get(i) != Some(&b'\\') {
-                i += 1;
-                j += 1;
+            // Up to the next escape (or `start`), raw and unescaped agree.
+            let plain = memchr::memchr(b'\\', self.raw.get(i..)?).unwrap_or(usize::MAX);
+            let step = plain.min(start - j);
+            if step > 0 {
+                i += step;
+                j += step;
                 continue;
             }
             let (raw_len, len) = escape_len(&self.raw[i..])?;

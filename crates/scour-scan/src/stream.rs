@@ -366,9 +366,10 @@ impl Scanner {
             let ctx = piece.start.saturating_sub(ov)..(piece.end + ov).min(data.len());
             let report = piece.start - ctx.start..piece.end - ctx.start;
             // The skipped ranges that meet the context, in its offsets.
-            let skip: Vec<Range<usize>> = skip
+            let first = skip.partition_point(|r| r.end <= ctx.start);
+            let skip: Vec<Range<usize>> = skip[first..]
                 .iter()
-                .filter(|r| r.end > ctx.start && r.start < ctx.end)
+                .take_while(|r| r.start < ctx.end)
                 .map(|r| r.start.max(ctx.start) - ctx.start..r.end.min(ctx.end) - ctx.start)
                 .collect();
             let mut hits = Vec::new();
