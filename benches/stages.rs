@@ -23,6 +23,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput};
+use scour_engine::keywords::Keywords;
 use scour_engine::validate::{crc32_base62, looks_like_placeholder, luhn, shannon_entropy};
 use scour_engine::{digit_runs, Engine, EngineBuilder, Match};
 use scour_formats::{base64_runs, scan_decoded, scan_json, DecodeOptions, DocKind, Hit, Origin};
@@ -51,6 +52,10 @@ const BATCH: usize = 10_000;
 // constant only when the change in what scour finds is intended.
 /// Built-in rules (`build/*`).
 const RULES: usize = 280;
+/// Keyword occurrences (every rule's keywords, overlapping, any case) in
+/// the .log and the .har.
+const KEYWORDS_LOG: usize = 562;
+const KEYWORDS_HAR: usize = 491;
 /// `engine.scan` matches in the .log and in the .har read as text.
 const SCAN_LOG: usize = 12;
 const SCAN_HAR: usize = 51;
@@ -104,11 +109,59 @@ fn main() {
         .filter_map(|r| r.digits)
         .min()
         .expect("some rule has a digit-run prefilter");
+    let mut keywords: Vec<String> = Vec::new();
+    for k in rules.iter().flat_map(|r| &r.keywords) {
+        if !keywords.contains(k) {
+            keywords.push(k.clone());
+        }
+    }
     let engine = EngineBuilder::new().rules(rules).build().expect("engine");
     let decode = DecodeOptions::default();
     let scanner = Scanner::new(new_engine(), Options::default());
 
+    let ours = Keywords::new(&keywords);
+    let dfa = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&keywords)
+        .expect("keyword DFA");
+
     let mut stages: Vec<Stage<'_>> = Vec::new();
+
+    // The keyword search: ours, and an Aho-Corasick DFA (what stage one
+    // used before) finding the same occurrences, for comparison.
+    for (names, hay, expected) in [
+        (
+            ["log, shift-or filter", "log, aho-corasick DFA"],
+            &log,
+            KEYWORDS_LOG,
+        ),
+        (
+            ["har, shift-or filter", "har, aho-corasick DFA"],
+            &har,
+            KEYWORDS_HAR,
+        ),
+    ] {
+        let (ours, mut hits) = (&ours, Vec::new());
+        stages.push(Stage::new(
+            "keywords",
+            names[0],
+            hay.len() as u64,
+            expected,
+            move || {
+                ours.find_all(hay, &mut hits);
+                hits.len()
+            },
+        ));
+        let dfa = &dfa;
+        stages.push(Stage::new(
+            "keywords",
+            names[1],
+            hay.len() as u64,
+            expected,
+            move || dfa.find_overlapping_iter(hay.as_slice()).count(),
+        ));
+    }
 
     // prefilter+confirm: the engine alone, over raw text.
     for (name, hay, expected) in [("log", &log, SCAN_LOG), ("har", &har, SCAN_HAR)] {

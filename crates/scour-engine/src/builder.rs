@@ -1,11 +1,11 @@
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta;
 use scour_rules::Rule;
 
 use crate::anchor::Lead;
 use crate::engine::{CompiledRule, Engine, FieldIndex, LazyRule, FAR_WINDOW};
+use crate::keywords::Keywords;
 use crate::{Error, ErrorKind};
 
 /// Configures and builds an [`Engine`].
@@ -53,12 +53,7 @@ impl EngineBuilder {
             }
         }
         let keyword_lens: Vec<usize> = keywords.iter().map(|k| k.len()).collect();
-        let prefilter = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&keywords)
-            .map_err(|e| Error::new("", ErrorKind::Prefilter(e.to_string())))?;
+        let prefilter = Keywords::new(&keywords);
         let max_keyword = keyword_lens.iter().copied().max().unwrap_or(0);
         let text_windows = || {
             self.rules
@@ -84,12 +79,7 @@ impl EngineBuilder {
         let far = if far_keywords.is_empty() {
             None
         } else {
-            let searcher = AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&far_keywords)
-                .map_err(|e| Error::new("", ErrorKind::Prefilter(e.to_string())))?;
-            Some((searcher, far_ids))
+            Some((Keywords::new(&far_keywords), far_ids))
         };
         let digit_rules: Vec<(u32, usize)> = self
             .rules

@@ -1,8 +1,8 @@
-use aho_corasick::AhoCorasick;
 use regex_automata::{meta, util::captures::Captures, Anchored, Input, Span};
 use scour_rules::{FieldDecode, Place, Rule};
 
 use crate::anchor::Lead;
+use crate::keywords::Keywords;
 use crate::sink::{Match, Sink};
 use crate::validate;
 
@@ -12,7 +12,8 @@ pub struct Engine {
     pub(crate) rules: Vec<Rule>,
     /// Each rule's regex, compiled on first use.
     pub(crate) compiled: Vec<LazyRule>,
-    pub(crate) prefilter: AhoCorasick,
+    /// Every rule's keywords, searched at once.
+    pub(crate) prefilter: Keywords,
     /// For rules whose matches start just before a keyword hit, how far
     /// before: they are confirmed by anchored searches at the hits instead
     /// of searches over windows (see [`crate::anchor`]).
@@ -30,7 +31,7 @@ pub struct Engine {
     pub(crate) near: usize,
     /// The keywords of rules with windows wider than [`FAR_WINDOW`], as
     /// `(searcher, keyword id of each pattern)`; None when there are none.
-    pub(crate) far: Option<(AhoCorasick, Vec<u32>)>,
+    pub(crate) far: Option<(Keywords, Vec<u32>)>,
     /// The longest keyword's length less one: how far past a boundary a
     /// keyword that starts before it reaches.
     pub(crate) spill: usize,
@@ -99,6 +100,9 @@ pub struct Scratch {
     windows: Vec<(u32, usize, usize)>,
     /// Keyword hits of anchored rules: `(rule, hit start, hit end)`.
     anchors: Vec<(u32, usize, usize)>,
+    /// The keyword search's hits in one part of the haystack, as
+    /// `(start, keyword)`.
+    hits: Vec<(usize, u32)>,
     /// Confirmed matches of the current scan, before ordering and dedup.
     found: Vec<Found>,
     /// Decoded field values (Basic credentials).
@@ -137,6 +141,7 @@ impl Engine {
             touched: Vec::new(),
             windows: Vec::new(),
             anchors: Vec::new(),
+            hits: Vec::new(),
             found: Vec::new(),
             decoded: Vec::new(),
         }
@@ -295,41 +300,39 @@ impl Engine {
         let near = report.start.saturating_sub(self.near)..(report.end + self.near).min(len);
         // A keyword starting just before a boundary ends just after it.
         let spill = self.spill;
+        let mut hits = std::mem::take(&mut scratch.hits);
         if let Some((far, ids)) = &self.far {
             if near.start > 0 {
-                let left = &haystack[..(near.start + spill).min(len)];
-                for hit in far.find_overlapping_iter(left) {
-                    if hit.start() < near.start && !skipped(skip, hit.start()) {
-                        self.keyword_hit(
-                            scratch,
-                            ids[hit.pattern().as_usize()],
-                            hit.start(),
-                            len,
-                            true,
-                        );
+                far.find_all(&haystack[..(near.start + spill).min(len)], &mut hits);
+                for &(start, kw) in &hits {
+                    if start < near.start && !skipped(skip, start) {
+                        self.keyword_hit(scratch, ids[kw as usize], start, len, true);
                     }
                 }
             }
         }
         for part in unskipped(near.clone(), skip) {
             let bytes = &haystack[part.start..(part.end + spill).min(len)];
-            for hit in self.prefilter.find_overlapping_iter(bytes) {
-                let start = part.start + hit.start();
+            self.prefilter.find_all(bytes, &mut hits);
+            for &(start, kw) in &hits {
+                let start = part.start + start;
                 if start < part.end {
-                    self.keyword_hit(scratch, hit.pattern().as_u32(), start, len, false);
+                    self.keyword_hit(scratch, kw, start, len, false);
                 }
             }
         }
         if let Some((far, ids)) = &self.far {
             if near.end < len {
-                for hit in far.find_overlapping_iter(&haystack[near.end..]) {
-                    let start = near.end + hit.start();
+                far.find_all(&haystack[near.end..], &mut hits);
+                for &(start, kw) in &hits {
+                    let start = near.end + start;
                     if !skipped(skip, start) {
-                        self.keyword_hit(scratch, ids[hit.pattern().as_usize()], start, len, true);
+                        self.keyword_hit(scratch, ids[kw as usize], start, len, true);
                     }
                 }
             }
         }
+        scratch.hits = hits;
         if let Some(min) = self.min_digits {
             for part in unskipped(near.clone(), skip) {
                 for (start, end, digits) in crate::digits::digit_runs(&haystack[part.clone()], min)

@@ -15,8 +15,6 @@ pub enum ErrorKind {
     Pattern(String),
     /// The pattern compiles but has no `secret` capture group.
     NoSecretGroup,
-    /// The keyword automaton could not be built.
-    Prefilter(String),
     /// No rules were given.
     NoRules,
 }
@@ -47,7 +45,6 @@ impl fmt::Display for Error {
             ErrorKind::NoSecretGroup => {
                 write!(f, "rule {}: pattern has no `secret` group", self.rule)
             }
-            ErrorKind::Prefilter(m) => write!(f, "keyword prefilter: {m}"),
             ErrorKind::NoRules => write!(f, "no rules to build an engine from"),
         }
     }

@@ -1,7 +1,7 @@
 //! The scour detection engine.
 //!
-//! Scanning is two stages. A single multi-pattern literal search
-//! (aho-corasick, using its SIMD "packed" searcher where it applies) looks for
+//! Scanning is two stages. A single multi-pattern literal search (a
+//! shift-or filter over hashed byte pairs, see [`keywords`]) looks for
 //! every rule's keywords at once; each hit opens a bounded window around it
 //! for the rules that own that keyword. Overlapping windows of one rule are
 //! merged, and only then does the rule's regular expression run, inside its
@@ -37,6 +37,7 @@ mod check;
 mod digits;
 mod engine;
 mod error;
+pub mod keywords;
 mod sink;
 pub mod validate;
 
