@@ -125,6 +125,7 @@ pub fn import(file: &str, text: &str) -> Result<Import, Error> {
             confidence: Confidence::Medium,
             keywords,
             digits: None,
+            separated: false,
             pattern,
             field: None,
             window: scour_rules::DEFAULT_WINDOW,

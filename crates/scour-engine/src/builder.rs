@@ -81,11 +81,11 @@ impl EngineBuilder {
         } else {
             Some((Keywords::new(&far_keywords), far_ids))
         };
-        let digit_rules: Vec<(u32, usize)> = self
+        let digit_rules: Vec<(u32, usize, bool)> = self
             .rules
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| Some((i as u32, r.digits?)))
+            .filter_map(|(i, r)| Some((i as u32, r.digits?, r.separated)))
             .collect();
         let field_rules = (0..self.rules.len() as u32)
             .filter(|&i| self.rules[i as usize].field.is_some())
@@ -104,7 +104,7 @@ impl EngineBuilder {
             spill: max_keyword.saturating_sub(1),
             far,
             field_rules,
-            min_digits: digit_rules.iter().map(|&(_, d)| d).min(),
+            min_digits: digit_rules.iter().map(|&(_, d, _)| d).min(),
             digit_rules,
         })
     }

@@ -51,6 +51,14 @@ pub fn check_rules(rules: &[Rule]) -> Vec<Problem> {
                     complain(format!("match {m:?} contains none of the keywords"));
                 }
             }
+            if rule.separated {
+                let bare = bare_numbers(ex);
+                if captures_secret(&engine, 0, &bare) {
+                    complain(format!(
+                        "`separated`, but the pattern takes bare digits: {bare:?}"
+                    ));
+                }
+            }
         }
         for ex in &rule.negative_examples {
             match finds(&engine, &mut scratch, 0, ex) {
@@ -95,10 +103,35 @@ fn finds(
     Ok(found.iter().any(|m| m.rule_index == rule))
 }
 
+/// `text` with the separators inside its digit runs taken out
+/// (`123-45-6789` becomes `123456789`).
+fn bare_numbers(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    for (start, end, _) in crate::digits::digit_runs(bytes, 1) {
+        out.extend_from_slice(&bytes[at..start]);
+        out.extend(bytes[start..end].iter().filter(|b| b.is_ascii_digit()));
+        at = end;
+    }
+    out.extend_from_slice(&bytes[at..]);
+    String::from_utf8(out).expect("only ASCII bytes were taken out")
+}
+
+/// Whether the rule's pattern, run over the whole text without the
+/// prefilter or validators, captures a secret anywhere.
+fn captures_secret(engine: &Engine, rule: usize, text: &str) -> bool {
+    let compiled = engine.compiled(rule);
+    compiled
+        .regex
+        .captures_iter(text.as_bytes())
+        .any(|caps| caps.get_group(compiled.secret_group).is_some())
+}
+
 /// Runs the rule's pattern over the whole text, without the prefilter, and
 /// returns the first match the prefilter could not have led to: one that
 /// holds none of the rule's keywords, or for a number rule no digit run
-/// long enough.
+/// long enough (with a separator, for a `separated` rule).
 fn keywordless_match(engine: &Engine, rule: usize, text: &str) -> Option<String> {
     let compiled = engine.compiled(rule);
     let r = &engine.rules[rule];
@@ -108,7 +141,8 @@ fn keywordless_match(engine: &Engine, rule: usize, text: &str) -> Option<String>
         .find_map(|m| {
             let bytes = &text.as_bytes()[m.range()];
             let reachable = match r.digits {
-                Some(min) => crate::digits::digit_runs(bytes, min).next().is_some(),
+                Some(min) => crate::digits::digit_runs(bytes, min)
+                    .any(|(start, end, digits)| !r.separated || end - start > digits),
                 None => {
                     let lower = bytes.to_ascii_lowercase();
                     r.keywords

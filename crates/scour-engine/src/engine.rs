@@ -39,8 +39,9 @@ pub struct Engine {
     pub(crate) field_rules: Vec<u32>,
     /// For each place, which field names any field rule may apply to.
     pub(crate) field_index: FieldIndex,
-    /// Number rules and the digit-run length each needs.
-    pub(crate) digit_rules: Vec<(u32, usize)>,
+    /// Number rules: the digit-run length each needs, and whether the run
+    /// must hold a separator ([`Rule::separated`]).
+    pub(crate) digit_rules: Vec<(u32, usize, bool)>,
     /// The shortest of those, or None without number rules.
     pub(crate) min_digits: Option<usize>,
 }
@@ -338,8 +339,9 @@ impl Engine {
                 for (start, end, digits) in crate::digits::digit_runs(&haystack[part.clone()], min)
                 {
                     let (start, end) = (part.start + start, part.start + end);
-                    for &(r, need) in &self.digit_rules {
-                        if digits >= need {
+                    let bare = end - start == digits;
+                    for &(r, need, separated) in &self.digit_rules {
+                        if digits >= need && !(bare && separated) {
                             self.open_window(scratch, r, start, end, len);
                         }
                     }

@@ -243,6 +243,51 @@ fn each_command_on_a_line_reports_its_own_credential() {
     );
 }
 
+/// A number rule: no keywords, digit runs of at least nine digits.
+fn number_rule(pattern: &str, separated: bool) -> Rule {
+    let toml = format!(
+        "[[rule]]\nid='t.number'\nname='n'\ndescription='d'\ncategory='pii'\nseverity='high'\nconfidence='high'\ndigits=9\nseparated={separated}\npattern='''{pattern}'''\nwindow=32\nexamples=['x']\n"
+    );
+    scour_rules::parse("test", &toml).unwrap().remove(0)
+}
+
+#[test]
+fn a_separated_number_rule_skips_bare_digit_runs() {
+    let pattern = r"(?:^|[^0-9])(?P<secret>[0-9]{3}-?[0-9]{2}-?[0-9]{4})(?:[^0-9]|$)";
+    // Farther apart than the window, so that the SSN's run does not open
+    // a window over the bare number.
+    let hay = b"ticket 902341765, opened by the customer on Monday; ssn 123-45-6789";
+    let found = |separated| -> Vec<std::ops::Range<usize>> {
+        let engine = EngineBuilder::new()
+            .rules([number_rule(pattern, separated)])
+            .build()
+            .unwrap();
+        scan(&engine, hay)
+            .iter()
+            .map(|m| m.secret_range.clone())
+            .collect()
+    };
+    assert_eq!(found(false), [7..16, 56..67]);
+    assert_eq!(found(true), [56..67]);
+}
+
+#[test]
+fn check_rules_rejects_separated_rules_that_take_bare_digits() {
+    let loose = r"(?:^|[^0-9])(?P<secret>[0-9]{3}-?[0-9]{2}-?[0-9]{4})(?:[^0-9]|$)";
+    let strict = r"(?:^|[^0-9])(?P<secret>[0-9]{3}-[0-9]{2}-[0-9]{4})(?:[^0-9]|$)";
+    let mut problems = Vec::new();
+    for pattern in [loose, strict] {
+        let mut r = number_rule(pattern, true);
+        r.examples = vec!["ssn 123-45-6789".into()];
+        problems.push(check_rules(&[r]));
+    }
+    assert_eq!(problems[0].len(), 1, "{problems:?}");
+    assert!(problems[0][0]
+        .message
+        .contains("takes bare digits: \"ssn 123456789\""));
+    assert!(problems[1].is_empty(), "{problems:?}");
+}
+
 #[test]
 fn check_rules_reports_broken_examples() {
     let mut r = rule("t.tok", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})");

@@ -28,6 +28,13 @@ pub struct Rule {
     /// digits. Every match must contain such a run.
     #[serde(default)]
     pub digits: Option<usize>,
+    /// With `digits`: the number is always written with separators
+    /// (`123-45-6789`, `020 7946 0958`), so a run of bare digits (a ticket
+    /// id, an epoch time) opens no window for this rule. Every match must
+    /// then contain a run with a separator. Most digit runs in support data
+    /// are bare ids; this spares the rule's regex a search around each.
+    #[serde(default)]
+    pub separated: bool,
     /// Regular expression (Rust `regex` syntax over bytes, Unicode off unless
     /// the pattern enables it) with a named capture group `secret`. For a
     /// field rule it runs over the field's value.
@@ -270,6 +277,9 @@ impl Rule {
         }
         if self.digits.is_some() && (self.field.is_some() || !self.keywords.is_empty()) {
             return Err("`digits` replaces keywords, and field rules have neither".into());
+        }
+        if self.separated && self.digits.is_none() {
+            return Err("`separated` applies to `digits` rules only".into());
         }
         if self.digits == Some(0) {
             return Err("`digits` must be at least 1".into());
