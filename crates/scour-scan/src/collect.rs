@@ -63,7 +63,7 @@ pub(crate) struct Collector {
     /// Most places listed per finding.
     cap: usize,
     findings: Vec<Finding>,
-    by_fingerprint: HashMap<String, usize>,
+    by_fingerprint: HashMap<String, usize, foldhash::fast::RandomState>,
     /// The last place recorded for each finding. The text scan and a field
     /// rule often report the same bytes; hits arrive ordered by place, so
     /// such a repeat is the previous place of its finding. Comparing with
@@ -78,7 +78,7 @@ impl Collector {
         Collector {
             cap,
             findings: Vec::new(),
-            by_fingerprint: HashMap::new(),
+            by_fingerprint: HashMap::default(),
             last: Vec::new(),
         }
     }
