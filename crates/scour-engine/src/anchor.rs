@@ -13,7 +13,7 @@
 //! concatenation into a *lead* (items of bounded, short length, such as a
 //! boundary class or `^`) and the rest, and require that every prefix
 //! literal of the rest starts with one of the rule's keywords (ASCII case
-//! folded, as the keyword automaton matches). Anything it cannot prove keeps
+//! folded, as the keyword search matches). Anything it cannot prove keeps
 //! the window search, which is always correct.
 //!
 //! Assignment rules have a second shape: `(?:^|[^A-Za-z0-9_.-])` then a

@@ -26,14 +26,14 @@ impl EngineBuilder {
         self
     }
 
-    /// Compiles every rule and the shared keyword automaton.
+    /// Compiles every rule and the shared keyword search.
     pub fn build(self) -> Result<Engine, Error> {
         if self.rules.is_empty() {
             return Err(Error::new("", ErrorKind::NoRules));
         }
         let mut compiled = Vec::with_capacity(self.rules.len());
         let mut leads = Vec::with_capacity(self.rules.len());
-        // One automaton pattern per distinct keyword; each maps to the rules
+        // One search pattern per distinct keyword; each maps to the rules
         // that own it, so a keyword shared by many rules is searched once.
         let mut keyword_ids: HashMap<&str, usize> = HashMap::new();
         let mut keywords: Vec<&str> = Vec::new();
@@ -42,6 +42,11 @@ impl EngineBuilder {
             leads.push(validate_pattern(rule)?);
             compiled.push(LazyRule::default());
             for k in &rule.keywords {
+                if k.is_empty() {
+                    // It would match at every byte. Rules read from files
+                    // are checked for this; rules built in code are not.
+                    return Err(Error::new(&rule.id, ErrorKind::EmptyKeyword));
+                }
                 let id = *keyword_ids.entry(k.as_str()).or_insert_with(|| {
                     keywords.push(k.as_str());
                     owners.push(Vec::new());

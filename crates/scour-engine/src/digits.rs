@@ -12,8 +12,8 @@
 
 /// Runs of at least `min` digits in `hay`, as `(start, end, digits)` with
 /// `start..end` spanning the first to the last digit. Up to two separators
-/// (` -./()+`) may stand between two digits of a run; a run followed by `:`
-/// is a clock time and is not reported.
+/// (` -./()+`) may stand between two digits of a run. A run ends before a
+/// clock's hour: a last group of one or two digits followed by `:`.
 pub fn digit_runs(hay: &[u8], min: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
     scour_simd::digit_runs(hay, min)
 }
@@ -46,6 +46,16 @@ mod tests {
         assert!(runs("v1.2.3 build 42", 5).is_empty());
         assert_eq!(runs("12 . . 34", 4), Vec::<&str>::new());
         assert_eq!(runs("a1b2c3d4e5f6g7h8i9", 2), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_clock_hour_is_not_part_of_the_number_before_it() {
+        assert_eq!(runs("ssn 253-50-2122 10:30", 9), ["253-50-2122"]);
+        assert_eq!(runs("Mobile 650-555-0148 (10:30)", 10), ["650-555-0148"]);
+        assert_eq!(runs("on 2023-10-02 10:00", 8), ["2023-10-02"]);
+        assert_eq!(runs("ticket 4417520193: closed", 9), ["4417520193"]);
+        // The hours go; the minutes are runs of their own.
+        assert_eq!(runs("at 10:30 and 9:15", 1), ["30", "15"]);
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum ErrorKind {
     NoSecretGroup,
     /// No rules were given.
     NoRules,
+    /// A keyword is the empty string.
+    EmptyKeyword,
 }
 
 impl Error {
@@ -46,6 +48,7 @@ impl fmt::Display for Error {
                 write!(f, "rule {}: pattern has no `secret` group", self.rule)
             }
             ErrorKind::NoRules => write!(f, "no rules to build an engine from"),
+            ErrorKind::EmptyKeyword => write!(f, "rule {}: a keyword is empty", self.rule),
         }
     }
 }

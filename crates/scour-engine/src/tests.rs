@@ -206,6 +206,15 @@ fn sink_can_stop_the_scan() {
 }
 
 #[test]
+fn an_empty_keyword_is_an_error() {
+    let mut r = rule("t.empty", &["tok_"], r"tok_(?P<secret>[a-z0-9]{12})");
+    r.keywords.push(String::new());
+    let err = EngineBuilder::new().rules([r]).build().unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::EmptyKeyword), "{err}");
+    assert_eq!(err.to_string(), "rule t.empty: a keyword is empty");
+}
+
+#[test]
 fn bad_pattern_error_names_the_rule() {
     let err = EngineBuilder::new()
         .rules([rule("t.bad", &["x"], r"(?P<secret>[a-")])

@@ -6,7 +6,7 @@
 //! are a popcount and its last digit a leading-zero count.
 
 use crate::blocks::{below_bit, from_bit, Blocks};
-use crate::scalar::DigitRun;
+use crate::scalar::{finish_run, DigitRun};
 use crate::vector::{DigitClasses, Vector};
 use crate::Variant;
 
@@ -76,8 +76,8 @@ pub(crate) unsafe fn next_masked<V: Vector>(b: &mut Blocks<'_>, min: usize) -> O
         let digits = dm.count_ones() as usize;
         if digits >= min {
             let last = b.base + 63 - dm.leading_zeros() as usize;
-            if b.hay.get(last + 1) != Some(&b':') {
-                return Some((start, last + 1, digits));
+            if let Some(run) = finish_run(b.hay, start, last + 1, digits, min) {
+                return Some(run);
             }
         }
     }
@@ -125,6 +125,8 @@ unsafe fn cross_blocks<V: Vector>(
         unsafe { b.load::<V, DigitClasses>(b.base + 64) };
     };
     b.pos = end;
-    let clock = b.hay.get(last + 1) == Some(&b':');
-    (digits >= min && !clock).then_some((start, last + 1, digits))
+    if digits < min {
+        return None;
+    }
+    finish_run(b.hay, start, last + 1, digits, min)
 }

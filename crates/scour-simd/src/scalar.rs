@@ -12,8 +12,9 @@ pub fn is_separator(b: u8) -> bool {
 
 /// Runs of at least `min` digits in `hay`, as `(start, end, digits)` with
 /// `start..end` spanning the first to the last digit. Up to two separators
-/// may stand between two digits of a run; a run followed by `:` is a clock
-/// time and is not reported.
+/// may stand between two digits of a run. A run followed by `:` whose last
+/// group has one or two digits ends in a clock's hour (`2023-10-02 10:30`,
+/// `650-555-0148 10:30`): it ends before that group.
 pub fn digit_runs(hay: &[u8], min: usize) -> impl Iterator<Item = DigitRun> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || digit_step(hay, min, &mut i))
@@ -44,14 +45,45 @@ pub(crate) fn digit_step(hay: &[u8], min: usize, i: &mut usize) -> Option<DigitR
             }
             *i += 1;
         }
-        // `2023-10-02 10:` is a date and an hour, not a number: a run
-        // that stops right before a colon is a clock time.
-        let clock = hay.get(last + 1) == Some(&b':');
-        if digits >= min && !clock {
-            return Some((start, last + 1, digits));
+        if digits >= min {
+            if let Some(run) = finish_run(hay, start, last + 1, digits, min) {
+                return Some(run);
+            }
         }
     }
     None
+}
+
+/// The run `start..end` of `digits` digits as reported, shared by every
+/// variant: without a clock's hour at its end, if still `min` digits long.
+///
+/// `2023-10-02 10:` is a date and an hour; an SSN followed by the time of
+/// the call, `253-50-2122 10:30`, is an SSN and an hour. Only the hour, a
+/// group of one or two digits right before `:`, is dropped, so that a
+/// number followed by a colon (`ticket 4417520193: closed`) stays whole.
+pub(crate) fn finish_run(
+    hay: &[u8],
+    start: usize,
+    end: usize,
+    digits: usize,
+    min: usize,
+) -> Option<DigitRun> {
+    let (mut end, mut digits) = (end, digits);
+    if hay.get(end) == Some(&b':') {
+        let group = hay[start..end]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if group <= 2 {
+            digits -= group;
+            end -= group;
+            while end > start && !hay[end - 1].is_ascii_digit() {
+                end -= 1;
+            }
+        }
+    }
+    (digits >= min && end > start).then_some((start, end, digits))
 }
 
 /// A byte of either base64 alphabet (standard `+/` or URL-safe `-_`).
