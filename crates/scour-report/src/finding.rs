@@ -115,6 +115,20 @@ pub struct Location {
 }
 
 impl Finding {
+    /// This finding's own place as a [`Location`], moving its path,
+    /// pointer and decoders out (left empty).
+    pub(crate) fn take_location(&mut self) -> Location {
+        Location {
+            path: std::mem::take(&mut self.path),
+            line: self.line,
+            column: self.column,
+            start: self.start,
+            end: self.end,
+            pointer: self.pointer.take(),
+            decoders: std::mem::take(&mut self.decoders),
+        }
+    }
+
     /// This finding's own place as a [`Location`].
     pub fn location(&self) -> Location {
         Location {

@@ -84,25 +84,27 @@ impl Finding {
         self.fold(other, places, cap);
     }
 
-    fn fold(&mut self, other: Finding, places: Places, cap: usize) {
+    fn fold(&mut self, mut other: Finding, places: Places, cap: usize) {
         if self.locations.is_empty() {
             self.locations.push(self.location());
             self.occurrences = 1;
         }
-        let (theirs, unlisted) = if other.locations.is_empty() {
-            (vec![other.location()], 0)
+        // `other` is ours to take apart: its place moves into the list
+        // rather than being copied (a secret repeated thousands of times in
+        // a file is merged thousands of times).
+        let (theirs, unlisted) = if places == Places::Seen {
+            (Vec::new(), 0)
+        } else if other.locations.is_empty() {
+            (vec![other.take_location()], 0)
         } else {
             let listed = other.locations.len() as u64;
             (
-                other.locations.clone(),
+                std::mem::take(&mut other.locations),
                 other.occurrences.saturating_sub(listed),
             )
         };
         let mut added = unlisted;
         for loc in theirs {
-            if places == Places::Seen {
-                break;
-            }
             if places == Places::Check && self.locations.contains(&loc) {
                 continue;
             }
