@@ -624,9 +624,7 @@ pub(crate) struct FieldIndex {
 #[derive(Debug, Default)]
 struct PlaceIndex {
     exact: std::collections::HashSet<Vec<u8>, foldhash::fast::RandomState>,
-    /// The lowercase `name_contains` fragments.
-    fragments: Vec<Vec<u8>>,
-    /// One search for all the fragments: every field of a HAR or JSON
+    /// One search for all the lowercase `name_contains` fragments: every field of a HAR or JSON
     /// document is asked about, and a comparison per fragment per position
     /// cost 2% of a corpus scan.
     contains: Option<aho_corasick::AhoCorasick>,
@@ -636,12 +634,15 @@ struct PlaceIndex {
 impl FieldIndex {
     pub(crate) fn new<'r>(fields: impl Iterator<Item = &'r scour_rules::Field>) -> FieldIndex {
         let mut index = FieldIndex::default();
+        // Each place's fragments, in the order of `index.places`.
+        let mut fragments: Vec<Vec<Vec<u8>>> = Vec::new();
         for f in fields {
             for &place in &f.places {
                 let at = match index.places.iter().position(|(p, _)| *p == place) {
                     Some(i) => i,
                     None => {
                         index.places.push((place, PlaceIndex::default()));
+                        fragments.push(Vec::new());
                         index.places.len() - 1
                     }
                 };
@@ -653,18 +654,18 @@ impl FieldIndex {
                         pi.exact.insert(n.to_ascii_lowercase().into_bytes());
                     }
                 }
-                pi.fragments.extend(
+                fragments[at].extend(
                     f.name_contains
                         .iter()
                         .map(|c| c.to_ascii_lowercase().into_bytes()),
                 );
             }
         }
-        for (_, pi) in &mut index.places {
-            if !pi.fragments.is_empty() {
+        for ((_, pi), fragments) in index.places.iter_mut().zip(fragments) {
+            if !fragments.is_empty() {
                 let search = aho_corasick::AhoCorasick::builder()
                     .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&pi.fragments)
+                    .build(&fragments)
                     .expect("a few short literals always compile");
                 pi.contains = Some(search);
             }

@@ -165,11 +165,6 @@ impl Keywords {
         }
     }
 
-    /// The length of keyword `id`.
-    pub fn len_of(&self, id: u32) -> usize {
-        self.keywords[id as usize].len()
-    }
-
     /// Puts `(start, keyword index)` in `hits` for every occurrence of every
     /// keyword in `haystack`, overlapping ones included, in order of
     /// `start`. Keywords starting at one place come in no set order.
