@@ -74,11 +74,9 @@ pub(crate) unsafe fn next_masked<V: Vector>(b: &mut Blocks<'_>, min: usize) -> O
         b.pos = b.base + e as usize;
         let dm = d & from_bit(from) & below_bit(e);
         let digits = dm.count_ones() as usize;
-        if digits >= min {
-            let last = b.base + 63 - dm.leading_zeros() as usize;
-            if let Some(run) = finish_run(b.hay, start, last + 1, digits, min) {
-                return Some(run);
-            }
+        let last = b.base + 63 - dm.leading_zeros() as usize;
+        if let Some(run) = finish_run(b.hay, start, last + 1, digits, min) {
+            return Some(run);
         }
     }
     b.pos = b.hay.len();
@@ -125,8 +123,5 @@ unsafe fn cross_blocks<V: Vector>(
         unsafe { b.load::<V, DigitClasses>(b.base + 64) };
     };
     b.pos = end;
-    if digits < min {
-        return None;
-    }
     finish_run(b.hay, start, last + 1, digits, min)
 }

@@ -45,10 +45,8 @@ pub(crate) fn digit_step(hay: &[u8], min: usize, i: &mut usize) -> Option<DigitR
             }
             *i += 1;
         }
-        if digits >= min {
-            if let Some(run) = finish_run(hay, start, last + 1, digits, min) {
-                return Some(run);
-            }
+        if let Some(run) = finish_run(hay, start, last + 1, digits, min) {
+            return Some(run);
         }
     }
     None
