@@ -167,14 +167,18 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         db.flush()?;
         findings.extend(db.findings(Some(&scan.visited.into_inner().unwrap()))?);
     }
-    let findings = triage.apply(findings, &mut summary)?;
+    // Within the scan's pool: deduplication spreads some work over threads.
+    let findings = pool.install(|| triage.apply(findings, &mut summary))?;
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
-    out.write(
-        scan.scanner.engine().rules(),
-        &findings,
-        &summary,
-        args.quiet,
-    )
+    // Also within it: the JSON printers render large files on every thread.
+    pool.install(|| {
+        out.write(
+            scan.scanner.engine().rules(),
+            &findings,
+            &summary,
+            args.quiet,
+        )
+    })
 }
 
 /// Expands the command-line paths into inputs, lazily, so a walk over

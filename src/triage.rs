@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
+use rayon::prelude::*;
 use scour_config::Allowlist;
 use scour_report::{Finding, Liveness, Printer, Summary};
 use scour_rules::{Category, Severity};
@@ -117,28 +118,45 @@ impl Triage {
 }
 
 /// One finding per rule and secret across every input, with all places.
-fn dedup(mut findings: Vec<Finding>) -> Vec<Finding> {
+fn dedup(findings: Vec<Finding>) -> Vec<Finding> {
     // Threads finish in any order; merging in place order keeps the result
-    // (the rule named when two tie) the same from run to run.
-    findings.sort_by(|a, b| {
-        (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
-    });
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut at: HashMap<(String, String), usize> = HashMap::new();
-    for f in findings {
-        let key = (f.rule.clone(), f.fingerprint.clone());
-        match at.get(&key) {
-            Some(&i) => out[i].merge(f),
-            None => {
-                at.insert(key, out.len());
-                out.push(f);
-            }
+    // (the rule named when two tie) the same from run to run. Findings of
+    // one place come from one input, in the order its scan found them,
+    // which a stable sort keeps. An order of indices is sorted, not the
+    // findings: a step then moves an index instead of a whole finding
+    // (this runs on one thread, after the scan).
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    let key = |i: usize| {
+        let f = &findings[i];
+        (&f.path, f.line, f.column, &f.rule)
+    };
+    order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+    // Each finding's group, numbered in order of first appearance, looked
+    // up by borrowed rule and fingerprint (no copy of either per finding).
+    let mut groups: Vec<usize> = Vec::with_capacity(order.len());
+    {
+        let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(order.len());
+        for &i in &order {
+            let f = &findings[i];
+            let next = index.len();
+            groups.push(*index.entry((&f.rule, &f.fingerprint)).or_insert(next));
         }
     }
-    for f in &mut out {
-        f.locations
-            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-        if let Some(first) = f.locations.first() {
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    let mut out: Vec<Finding> = Vec::new();
+    for (&i, &g) in order.iter().zip(&groups) {
+        let f = slots[i].take().expect("each finding is taken once");
+        match out.get_mut(g) {
+            Some(first) => first.merge(f),
+            None => out.push(f),
+        }
+    }
+    out.par_iter_mut()
+        .filter(|f| !f.locations.is_empty())
+        .for_each(|f| {
+            f.locations
+                .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+            let first = &f.locations[0];
             // The finding's own place is its first one, so output is stable
             // whatever order threads finished in.
             f.path = first.path.clone();
@@ -148,8 +166,7 @@ fn dedup(mut findings: Vec<Finding>) -> Vec<Finding> {
             f.end = first.end;
             f.pointer = first.pointer.clone();
             f.decoders = first.decoders.clone();
-        }
-    }
+        });
     out
 }
 

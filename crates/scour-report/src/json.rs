@@ -2,7 +2,36 @@
 
 use std::io::{self, BufWriter, Write};
 
+use rayon::prelude::*;
+
 use crate::{Finding, Printer, Summary};
+
+/// Findings serialized per task when a file's findings are rendered in
+/// parallel: enough to outweigh handing the task to another thread.
+const CHUNK: usize = 128;
+
+/// `findings` serialized in order, each between `before` and `after`, as
+/// one buffer per [`CHUNK`] findings.
+///
+/// Rendering a finding depends on nothing but the finding, so a large file
+/// (a user report with twenty thousand e-mail addresses) is rendered by
+/// every thread of the pool, and only the writing is serial. Before, the
+/// JSON report of a scan was written on one thread after all the scanning,
+/// a tenth of the wall time on the benchmark corpus.
+fn render(findings: &[Finding], before: &[u8], after: &[u8]) -> io::Result<Vec<Vec<u8>>> {
+    findings
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut buf = Vec::with_capacity(chunk.len() * 1024);
+            for f in chunk {
+                buf.extend_from_slice(before);
+                serde_json::to_writer(&mut buf, f)?;
+                buf.extend_from_slice(after);
+            }
+            Ok(buf)
+        })
+        .collect()
+}
 
 /// Writes `{"findings":[...],"summary":{...}}`, one finding per line, as
 /// files arrive.
@@ -35,10 +64,11 @@ impl JsonPrinter {
 impl Printer for JsonPrinter {
     fn file(&mut self, _path: &str, findings: &[Finding]) -> io::Result<()> {
         self.start()?;
-        for f in findings {
-            self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
+        for buf in render(findings, b",\n", b"")? {
+            // The array's first element has no comma before it.
+            let skip = usize::from(!self.any);
+            self.out.write_all(&buf[skip..])?;
             self.any = true;
-            serde_json::to_writer(&mut self.out, f)?;
         }
         Ok(())
     }
@@ -70,9 +100,8 @@ impl JsonlPrinter {
 
 impl Printer for JsonlPrinter {
     fn file(&mut self, _path: &str, findings: &[Finding]) -> io::Result<()> {
-        for f in findings {
-            serde_json::to_writer(&mut self.out, f)?;
-            self.out.write_all(b"\n")?;
+        for buf in render(findings, b"", b"\n")? {
+            self.out.write_all(&buf)?;
         }
         Ok(())
     }
@@ -232,5 +261,56 @@ mod tests {
         assert_eq!(v["secret"], "FAKE\nbeta_0123456789");
         assert_eq!(v["path"], "b\nc");
         assert_eq!(run(Format::Jsonl, false, &[]), "");
+    }
+
+    #[test]
+    fn files_rendered_in_chunks_keep_their_order() {
+        // More findings than one render chunk, in files before and after a
+        // small one: every finding once, in the order given, and the
+        // array's separators right across chunk and file boundaries.
+        let many = |path: &str, n: usize| -> Vec<crate::Finding> {
+            (0..n)
+                .map(|i| {
+                    let secret = format!("FAKE_alpha_{i:010}");
+                    let mut f = finding("test.alpha", path, secret.as_bytes(), false);
+                    f.line = i as u64 + 1;
+                    f
+                })
+                .collect()
+        };
+        let files = [
+            ("big", many("big", 2 * super::CHUNK + 7)),
+            ("one", many("one", 1)),
+            ("next", many("next", super::CHUNK + 1)),
+        ];
+        let expected: Vec<(String, u64)> = files
+            .iter()
+            .flat_map(|(_, fs)| fs.iter().map(|f| (f.path.clone(), f.line)))
+            .collect();
+        let places = |v: &[Value]| -> Vec<(String, u64)> {
+            v.iter()
+                .map(|f| {
+                    (
+                        f["path"].as_str().unwrap().into(),
+                        f["line"].as_u64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+
+        let text = run(Format::Json, false, &files);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(places(doc["findings"].as_array().unwrap()), expected);
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("{\"rule\"")).count(),
+            expected.len()
+        );
+
+        let text = run(Format::Jsonl, false, &files);
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(places(&lines), expected);
     }
 }
