@@ -73,6 +73,9 @@ impl Origin {
 pub struct Hit<'a> {
     /// The rule that matched.
     pub rule: &'a Rule,
+    /// Its index in the engine's rule list ([`scour_engine::Engine::rules`]),
+    /// for callers that keep hits beyond the scan.
+    pub rule_index: usize,
     /// The secret's bytes.
     pub secret: &'a [u8],
     /// The secret's range within the scanned (possibly decoded) bytes.
@@ -88,6 +91,7 @@ impl<'a> Hit<'a> {
     pub fn new(m: &Match<'a>, origin: &'a Origin) -> Hit<'a> {
         Hit {
             rule: m.rule(),
+            rule_index: m.rule_index(),
             secret: m.secret(),
             range: m.secret_range(),
             rule_decoders: m.decoders(),

@@ -300,6 +300,7 @@ impl<'w, 'a> Walker<'w, 'a> {
             origin.captured = self.captured.clone();
             let hit = Hit {
                 rule: self.engine.rule(rule),
+                rule_index: rule,
                 secret: &self.raw[range.clone()],
                 range,
                 rule_decoders: &[],
@@ -423,6 +424,7 @@ impl<'w, 'a> Walker<'w, 'a> {
             }
             self.sink.hit(&Hit {
                 rule: self.engine.rule(rule),
+                rule_index: rule,
                 secret: &self.raw[range.clone()],
                 range,
                 rule_decoders: &[],

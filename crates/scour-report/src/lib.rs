@@ -49,7 +49,7 @@ use std::io::Write;
 pub use finding::{
     category_str, confidence_str, fingerprint, mask, severity_str, Finding, Location,
 };
-pub use merge::{Liveness, MAX_LOCATIONS};
+pub use merge::{Liveness, Validity, MAX_LOCATIONS};
 pub use summary::{FileError, Summary};
 
 /// An output format.

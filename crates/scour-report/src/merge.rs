@@ -1,9 +1,12 @@
 //! Merging findings of the same secret, and their liveness.
 
+use std::cmp::Ordering;
+
+use scour_rules::{Confidence, Rule, Severity};
 use serde::{Deserialize, Serialize};
 
-use crate::time::parse_rfc3339;
-use crate::Finding;
+use crate::time::{cmp_rfc3339, format_rfc3339, parse_rfc3339};
+use crate::{Finding, Location};
 
 /// Whether a secret would still be accepted, judged offline from the
 /// validity times it carries (JWT claims, cookie expiry) at one instant.
@@ -84,11 +87,49 @@ impl Finding {
         self.fold(other, places, cap);
     }
 
-    fn fold(&mut self, mut other: Finding, places: Places, cap: usize) {
+    /// Merges a repeat of this finding's secret, known only by the rule
+    /// that found it and its place, as [`Finding::merge_known`] would merge
+    /// a finding built for it, without building one: no fingerprint, mask
+    /// or owned strings for every repeat of a secret. `place` is called
+    /// only when the place is new and gets listed. The validity times are
+    /// the caller's to merge, as a [`Validity`].
+    pub fn merge_repeat(
+        &mut self,
+        rule: &Rule,
+        new_place: bool,
+        place: impl FnOnce() -> Location,
+        cap: usize,
+    ) {
+        self.list_own_place();
+        if new_place {
+            if self.locations.len() < cap {
+                self.locations.push(place());
+            }
+            self.occurrences += 1;
+        }
+        if rank(rule.confidence, rule.severity, &rule.id) > self.rank() {
+            self.rule.clone_from(&rule.id);
+            self.name.clone_from(&rule.name);
+            self.category = rule.category;
+            self.severity = rule.severity;
+            self.confidence = rule.confidence;
+        }
+    }
+
+    /// Starts the list of places with this finding's own, when empty.
+    fn list_own_place(&mut self) {
         if self.locations.is_empty() {
             self.locations.push(self.location());
             self.occurrences = 1;
         }
+    }
+
+    fn rank(&self) -> (Confidence, Severity, bool) {
+        rank(self.confidence, self.severity, &self.rule)
+    }
+
+    fn fold(&mut self, mut other: Finding, places: Places, cap: usize) {
+        self.list_own_place();
         // `other` is ours to take apart: its place moves into the list
         // rather than being copied (a secret repeated thousands of times in
         // a file is merged thousands of times).
@@ -116,11 +157,12 @@ impl Finding {
         if places != Places::Seen {
             self.occurrences += added;
         }
-        let better = rank(&other) > rank(self);
+        let better = other.rank() > self.rank();
         // Order-independent, so that which thread finished first never
         // shows: the latest capture and the latest expiry (if any sighting
         // says the secret still works, it may), the earliest start.
         // RFC 3339 UTC strings of one shape compare as the instants do.
+        // Validity::merge keeps the same times.
         keep(&mut self.captured_at, other.captured_at, std::cmp::max);
         keep(&mut self.expires_at, other.expires_at, std::cmp::max);
         keep(&mut self.issued_at, other.issued_at, std::cmp::min);
@@ -160,16 +202,66 @@ impl Finding {
     }
 }
 
-fn keep(mine: &mut Option<String>, theirs: Option<String>, pick: fn(String, String) -> String) {
+/// A finding's validity times as Unix seconds, for a caller merging many
+/// sightings of one secret (see [`Finding::merge_repeat`]): merged as
+/// [`Finding::merge`] merges the RFC 3339 strings they are written as, and
+/// written once, rather than formatted for every sighting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Validity {
+    /// See [`Finding::captured_at`].
+    pub captured: Option<i64>,
+    /// See [`Finding::issued_at`].
+    pub issued: Option<i64>,
+    /// See [`Finding::not_before`].
+    pub not_before: Option<i64>,
+    /// See [`Finding::expires_at`].
+    pub expires: Option<i64>,
+}
+
+impl Validity {
+    /// Folds in `other`'s times, keeping those [`Finding::merge`] keeps:
+    /// compared as their strings compare ([`cmp_rfc3339`]), and on a tie
+    /// the one `std::cmp::max` or `min` would pick.
+    pub fn merge(&mut self, other: Validity) {
+        keep(&mut self.captured, other.captured, latest);
+        keep(&mut self.expires, other.expires, latest);
+        keep(&mut self.issued, other.issued, earliest);
+        keep(&mut self.not_before, other.not_before, earliest);
+    }
+
+    /// Sets `f`'s validity times to these, as RFC 3339 strings.
+    pub fn write(self, f: &mut Finding) {
+        f.captured_at = self.captured.map(format_rfc3339);
+        f.issued_at = self.issued.map(format_rfc3339);
+        f.not_before = self.not_before.map(format_rfc3339);
+        f.expires_at = self.expires.map(format_rfc3339);
+    }
+}
+
+fn latest(a: i64, b: i64) -> i64 {
+    match cmp_rfc3339(a, b) {
+        Ordering::Greater => a,
+        _ => b,
+    }
+}
+
+fn earliest(a: i64, b: i64) -> i64 {
+    match cmp_rfc3339(a, b) {
+        Ordering::Greater => b,
+        _ => a,
+    }
+}
+
+fn keep<T>(mine: &mut Option<T>, theirs: Option<T>, pick: fn(T, T) -> T) {
     *mine = match (mine.take(), theirs) {
         (Some(a), Some(b)) => Some(pick(a, b)),
         (a, b) => a.or(b),
     };
 }
 
-fn rank(f: &Finding) -> (scour_rules::Confidence, scour_rules::Severity, bool) {
-    let specific = !(f.rule.starts_with("field.") || f.rule.starts_with("generic."));
-    (f.confidence, f.severity, specific)
+fn rank(confidence: Confidence, severity: Severity, rule: &str) -> (Confidence, Severity, bool) {
+    let specific = !(rule.starts_with("field.") || rule.starts_with("generic."));
+    (confidence, severity, specific)
 }
 
 #[cfg(test)]
@@ -219,6 +311,68 @@ mod tests {
         assert!(parts
             .iter()
             .all(|p| p.occurrences == 1 && p.locations.is_empty()));
+    }
+
+    #[test]
+    fn a_repeat_merges_as_a_finding_built_for_it() {
+        let rules = crate::test_util::rules();
+        let secret = b"FAKE_alpha_0123456789";
+        // Rules, places (a repeated place is not new) and validity times,
+        // some of them outside four-digit years.
+        let far = 300_000_000_000;
+        let sightings = [
+            (2, 10, Validity::default()),
+            (
+                3,
+                10,
+                Validity {
+                    captured: Some(100),
+                    expires: Some(far),
+                    ..Validity::default()
+                },
+            ),
+            (
+                0,
+                20,
+                Validity {
+                    captured: Some(50),
+                    issued: Some(-70_000_000_000),
+                    expires: Some(5000),
+                    ..Validity::default()
+                },
+            ),
+            (
+                1,
+                30,
+                Validity {
+                    not_before: Some(7),
+                    issued: Some(-90_000_000_000),
+                    expires: Some(far + 1),
+                    ..Validity::default()
+                },
+            ),
+            (0, 40, Validity::default()),
+        ];
+        let build = |(rule, line, v): (usize, u64, Validity)| {
+            let mut f = Finding::new(&rules[rule], "a.txt", line, 1, 0, 21, secret, false);
+            v.write(&mut f);
+            f
+        };
+        for cap in [1, 2, MAX_LOCATIONS] {
+            let mut built = build(sightings[0]);
+            let mut repeated = built.clone();
+            let mut times = sightings[0].2;
+            for pair in sightings.windows(2) {
+                let (rule, line, v) = pair[1];
+                let new_place = line != pair[0].1;
+                built.merge_known(build(pair[1]), new_place, cap);
+                let place = || build(pair[1]).location();
+                repeated.merge_repeat(&rules[rule], new_place, place, cap);
+                times.merge(v);
+            }
+            times.write(&mut repeated);
+            assert_eq!(repeated, built, "cap {cap}");
+        }
     }
 
     #[test]

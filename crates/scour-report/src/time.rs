@@ -95,6 +95,21 @@ pub fn format_rfc3339(t: i64) -> String {
     )
 }
 
+/// How [`format_rfc3339`] of `a` and of `b` compare as strings, which is
+/// how findings order their times when merging (see `Finding::merge`).
+/// For the years 0 to 9999 that is the order of the instants, and no
+/// string is made; outside them (a JWT `exp` far in the future) the
+/// strings are made and compared, as merging the strings would.
+pub fn cmp_rfc3339(a: i64, b: i64) -> std::cmp::Ordering {
+    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+    const FOUR_DIGIT_YEARS: std::ops::RangeInclusive<i64> = -62_167_219_200..=253_402_300_799;
+    if FOUR_DIGIT_YEARS.contains(&a) && FOUR_DIGIT_YEARS.contains(&b) {
+        a.cmp(&b)
+    } else {
+        format_rfc3339(a).cmp(&format_rfc3339(b))
+    }
+}
+
 /// Parses an HTTP date as found in cookies: IMF-fixdate
 /// (`Sun, 06 Nov 1994 08:49:37 GMT`), the cookie variant with dashes
 /// (`Sun, 06-Nov-1994 08:49:37 GMT`), RFC 850 (`Sunday, 06-Nov-94 ...`) and
@@ -157,6 +172,46 @@ mod tests {
         }
         assert_eq!(parse_rfc3339("2023-13-01T00:00:00Z"), None);
         assert_eq!(parse_rfc3339("yesterday"), None);
+    }
+
+    #[test]
+    fn instants_compare_as_their_strings() {
+        assert_eq!(format_rfc3339(-62_167_219_200), "0000-01-01T00:00:00Z");
+        assert_eq!(format_rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
+        let mut times = vec![
+            0,
+            1,
+            -1,
+            86_399,
+            1_700_000_000,
+            -62_167_219_201,
+            -62_167_219_200,
+            -62_167_219_199,
+            -70_000_000_000,
+            -90_000_000_000,
+            253_402_300_798,
+            253_402_300_799,
+            253_402_300_800,
+            300_000_000_000,
+            1_000_000_000_000,
+            99_999_999_999_999,
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..2000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            times.push((state % 800_000_000_000) as i64 - 200_000_000_000);
+        }
+        for &a in &times {
+            for &b in times.iter().step_by(7) {
+                assert_eq!(
+                    cmp_rfc3339(a, b),
+                    format_rfc3339(a).cmp(&format_rfc3339(b)),
+                    "{a} {b}"
+                );
+            }
+        }
     }
 
     #[test]

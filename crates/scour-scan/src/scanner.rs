@@ -328,7 +328,7 @@ impl Scanner {
                 self.json_lines(name, body, shift, &mut w.scratch, &mut pending, report);
                 as_text = false;
             } else {
-                let mut sink = |h: &Hit<'_>| pending.push(h, name, shift, self.opts.reveal);
+                let mut sink = |h: &Hit<'_>| pending.push(h, shift);
                 match scan_json_prescanned(
                     &self.engine,
                     &mut w.scratch,
@@ -365,12 +365,12 @@ impl Scanner {
             }
         }
         if as_text {
-            self.text_whole(name, body, shift, &mut w.scratch, &mut pending);
+            self.text_whole(body, shift, &mut w.scratch, &mut pending);
             if is_csv(name) {
-                self.csv_columns(name, body, shift, w, &mut pending);
+                self.csv_columns(body, shift, w, &mut pending);
             }
         }
-        let mut collector = Collector::new(self.opts.max_locations);
+        let mut collector = self.collector(name);
         pending.place(all, 0, &mut LineCounter::new(), &mut collector);
         self.finish(name, all.len() as u64, collector, report);
         Ok(())
@@ -588,13 +588,23 @@ impl Scanner {
     /// Bytes in memory scanned as text, whatever they look like.
     fn plain(&self, name: &str, bytes: &[u8], w: &mut Worker, report: &mut dyn Report) {
         let mut pending = Pending::default();
-        self.text_whole(name, bytes, 0, &mut w.scratch, &mut pending);
-        let mut collector = Collector::new(self.opts.max_locations);
+        self.text_whole(bytes, 0, &mut w.scratch, &mut pending);
+        let mut collector = self.collector(name);
         pending.place(bytes, 0, &mut LineCounter::new(), &mut collector);
         self.finish(name, bytes.len() as u64, collector, report);
     }
 
-    fn finish(&self, name: &str, bytes: u64, collector: Collector, report: &mut dyn Report) {
+    /// Where the findings of the unit `name` are gathered.
+    pub(crate) fn collector<'a>(&'a self, name: &'a str) -> Collector<'a> {
+        Collector::new(
+            self.engine.rules(),
+            name,
+            self.opts.reveal,
+            self.opts.max_locations,
+        )
+    }
+
+    fn finish(&self, name: &str, bytes: u64, collector: Collector<'_>, report: &mut dyn Report) {
         report.scanned(name, bytes);
         let findings = collector.into_findings();
         if !findings.is_empty() {
@@ -605,25 +615,17 @@ impl Scanner {
     /// Text held whole: the engine, then nested decoding.
     pub(crate) fn text_whole(
         &self,
-        name: &str,
         body: &[u8],
         shift: u64,
         scratch: &mut Scratch,
         pending: &mut Pending,
     ) {
         let seam = crate::stream::Seam::default();
-        self.text_piece(name, body, shift, 0..body.len(), seam, scratch, pending);
+        self.text_piece(body, shift, 0..body.len(), seam, scratch, pending);
     }
 
     /// CSV cells by column header; cells are verbatim when unquoted.
-    fn csv_columns(
-        &self,
-        name: &str,
-        body: &[u8],
-        shift: u64,
-        w: &mut Worker,
-        pending: &mut Pending,
-    ) {
+    fn csv_columns(&self, body: &[u8], shift: u64, w: &mut Worker, pending: &mut Pending) {
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
@@ -632,7 +634,6 @@ impl Scanner {
             Ok(h) => h.iter().map(|c| c.trim_ascii().to_vec()).collect(),
             Err(_) => return,
         };
-        let reveal = self.opts.reveal;
         let mut record = csv::ByteRecord::new();
         while let Ok(true) = rdr.read_byte_record(&mut record) {
             let Some(pos) = record.position().map(|p| p.byte() as usize) else {
@@ -663,7 +664,7 @@ impl Scanner {
                     cell,
                     &mut w.scratch,
                     &mut |m: &Match<'_>| {
-                        pending.push(&Hit::new(m, &origin), name, shift, reveal);
+                        pending.push(&Hit::new(m, &origin), shift);
                         true
                     },
                 );

@@ -61,7 +61,7 @@ impl Scanner {
     ) -> io::Result<u64> {
         let Worker { scratch, chunker } = w;
         let mut lines = LineCounter::new();
-        let mut collector = Collector::new(self.opts.max_locations);
+        let mut collector = self.collector(name);
         // Where the encoded run going on at the current chunk's start began.
         let mut run_from: Option<u64> = None;
         let bytes = chunker.for_each(rdr, |chunk| {
@@ -77,18 +77,10 @@ impl Scanner {
                     run_from: run_from.filter(|_| piece.start == chunk.report.start),
                     more: !chunk.last,
                 };
-                self.text_piece(
-                    name,
-                    chunk.data,
-                    chunk.offset,
-                    piece,
-                    seam,
-                    scratch,
-                    &mut pending,
-                );
+                self.text_piece(chunk.data, chunk.offset, piece, seam, scratch, &mut pending);
                 pending
             });
-            for mut pending in found {
+            for pending in found {
                 pending.place(chunk.data, chunk.offset, &mut lines, &mut collector);
             }
             let end = chunk.offset + chunk.report.end as u64;
@@ -119,7 +111,7 @@ impl Scanner {
             .align_to_lines()
             .cut_with(word_cut);
         let mut lines = LineCounter::new();
-        let mut collector = Collector::new(self.opts.max_locations);
+        let mut collector = self.collector(name);
         let mut outcome = LinesOutcome::default();
         let mut line_base = 0u64;
         let mut long_records = 0u64;
@@ -153,7 +145,6 @@ impl Scanner {
                         ..Seam::default()
                     };
                     self.text_piece(
-                        name,
                         chunk.data,
                         chunk.offset,
                         piece.clone(),
@@ -164,13 +155,7 @@ impl Scanner {
                     LinesOutcome::default()
                 } else {
                     let shift = chunk.offset + piece.start as u64;
-                    self.json_lines_piece(
-                        name,
-                        &chunk.data[piece.clone()],
-                        shift,
-                        scratch,
-                        &mut pending,
-                    )
+                    self.json_lines_piece(&chunk.data[piece.clone()], shift, scratch, &mut pending)
                 };
                 (
                     pending,
@@ -178,7 +163,7 @@ impl Scanner {
                     memchr::memchr_iter(b'\n', &chunk.data[piece]).count() as u64,
                 )
             });
-            for (mut pending, got, newlines) in found {
+            for (pending, got, newlines) in found {
                 pending.place(chunk.data, chunk.offset, &mut lines, &mut collector);
                 outcome.bad += got.bad;
                 if outcome.first_bad.is_none() {
@@ -214,7 +199,7 @@ impl Scanner {
         pending: &mut Pending,
         report: &mut dyn Report,
     ) {
-        let outcome = self.json_lines_piece(name, body, shift, scratch, pending);
+        let outcome = self.json_lines_piece(body, shift, scratch, pending);
         self.warn_bad_records(name, &outcome, report);
     }
 
@@ -222,7 +207,6 @@ impl Scanner {
     /// text. `body` starts at stream offset `shift`.
     fn json_lines_piece(
         &self,
-        name: &str,
         body: &[u8],
         shift: u64,
         scratch: &mut Scratch,
@@ -237,13 +221,13 @@ impl Scanner {
             if trimmed.is_empty() {
                 continue;
             }
-            let mut sink = |h: &Hit<'_>| pending.push(h, name, line_shift, self.opts.reveal);
+            let mut sink = |h: &Hit<'_>| pending.push(h, line_shift);
             let parsed = trimmed.first() == Some(&b'{')
                 && scan_json(&self.engine, scratch, &self.opts.decode, line, &mut sink).is_ok();
             if !parsed {
                 out.bad += 1;
                 out.first_bad.get_or_insert(i as u64);
-                self.text_whole(name, line, line_shift, scratch, pending);
+                self.text_whole(line, line_shift, scratch, pending);
             }
         }
         out
@@ -290,7 +274,6 @@ impl Scanner {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn text_piece(
         &self,
-        name: &str,
         data: &[u8],
         offset: u64,
         piece: Range<usize>,
@@ -302,11 +285,10 @@ impl Scanner {
         let ctx = piece.start.saturating_sub(ov)..(piece.end + ov).min(data.len());
         let shift = offset + ctx.start as u64;
         let origin = Origin::raw(0);
-        let reveal = self.opts.reveal;
         let report = piece.start - ctx.start..piece.end - ctx.start;
         self.engine
             .scan_reporting(&data[ctx.clone()], report, scratch, &mut |m: &Match<'_>| {
-                pending.push(&Hit::new(m, &origin), name, shift, reveal);
+                pending.push(&Hit::new(m, &origin), shift);
                 true
             });
         let mut words = whole_words(data, piece.clone());
@@ -344,7 +326,7 @@ impl Scanner {
                     h.origin.decoders == ["base64"] && h.anchor() + h.range.start / 3 * 4 >= cut
                 });
                 if piece.contains(&h.anchor()) && !passed_on {
-                    pending.push(h, name, offset, reveal);
+                    pending.push(h, offset);
                 }
             },
         );
@@ -412,7 +394,7 @@ impl Scanner {
             .collect()
     }
 
-    fn finish_stream(&self, name: &str, collector: Collector, report: &mut dyn Report) {
+    fn finish_stream(&self, name: &str, collector: Collector<'_>, report: &mut dyn Report) {
         let findings = collector.into_findings();
         if !findings.is_empty() {
             report.findings(name, findings);

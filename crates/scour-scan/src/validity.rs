@@ -3,29 +3,79 @@
 //! entry's capture time. Judging them against an instant is
 //! [`Finding::assess`]'s job, later, so one stored scan can be judged at
 //! any `--now`.
+//!
+//! The claims depend on the secret alone and are read once per distinct
+//! secret; the capture time and cookie depend on where each hit was.
+//!
+//! [`Finding::assess`]: scour_report::Finding::assess
+
+use std::sync::Arc;
 
 use scour_engine::validate::decode_jwt;
 use scour_formats::Origin;
-use scour_report::time::{format_rfc3339, parse_http_date, parse_rfc3339};
-use scour_report::Finding;
+use scour_report::time::{parse_http_date, parse_rfc3339};
+use scour_report::Validity;
 
-/// Fills `f`'s capture and validity times from `secret` and `origin`.
-pub(crate) fn annotate(f: &mut Finding, secret: &[u8], origin: &Origin) {
-    let captured = origin.captured.as_deref().and_then(parse_rfc3339);
-    f.captured_at = captured.map(format_rfc3339);
+/// What a hit's origin says about its secret's validity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Context {
+    /// When the data holding the hit was captured.
+    pub(crate) captured: Option<i64>,
+    /// When the cookie holding the hit expires.
+    pub(crate) cookie_expires: Option<i64>,
+}
+
+/// Reads the validity context of hits, remembering the last capture time
+/// parsed: the hits of one HAR entry share it.
+#[derive(Default)]
+pub(crate) struct Contexts {
+    captured: Option<(Arc<str>, Option<i64>)>,
+}
+
+impl Contexts {
+    /// The validity context of a hit from `origin`.
+    pub(crate) fn of(&mut self, origin: &Origin) -> Context {
+        let captured = origin
+            .captured
+            .as_ref()
+            .and_then(|at| match &self.captured {
+                Some((last, t)) if last == at => *t,
+                _ => self.captured.insert((at.clone(), parse_rfc3339(at))).1,
+            });
+        let cookie_expires = origin
+            .cookie
+            .as_deref()
+            .and_then(|cookie| cookie_expiry(cookie, captured));
+        Context {
+            captured,
+            cookie_expires,
+        }
+    }
+}
+
+/// The validity times `secret` carries itself: a JWT's `iat`, `nbf` and
+/// `exp` claims.
+pub(crate) fn claims(secret: &[u8]) -> Validity {
+    let mut v = Validity::default();
     if secret.starts_with(b"eyJ") && memchr::memchr_iter(b'.', secret).count() == 2 {
         if let Some(jwt) = decode_jwt(secret) {
             let claim = |k: &str| jwt.payload.get(k).and_then(serde_json::Value::as_f64);
-            let time = |k: &str| claim(k).map(|s| format_rfc3339(s as i64));
-            f.issued_at = time("iat");
-            f.not_before = time("nbf");
-            f.expires_at = time("exp");
+            let time = |k: &str| claim(k).map(|s| s as i64);
+            v.issued = time("iat");
+            v.not_before = time("nbf");
+            v.expires = time("exp");
         }
     }
-    if f.expires_at.is_none() {
-        if let Some(cookie) = origin.cookie.as_deref() {
-            f.expires_at = cookie_expiry(cookie, captured).map(format_rfc3339);
-        }
+    v
+}
+
+/// The validity times of one sighting of a secret with `claims`, in
+/// `context`: the cookie's expiry stands in for a missing `exp`.
+pub(crate) fn sighting(claims: Validity, context: Context) -> Validity {
+    Validity {
+        captured: context.captured,
+        expires: claims.expires.or(context.cookie_expires),
+        ..claims
     }
 }
 
