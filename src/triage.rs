@@ -124,7 +124,7 @@ fn dedup(findings: Vec<Finding>) -> Vec<Finding> {
     // one place come from one input, in the order its scan found them,
     // which a stable sort keeps. An order of indices is sorted, not the
     // findings: a step then moves an index instead of a whole finding
-    // (this runs on one thread, after the scan).
+    // (the sort and the merging run on one thread, after the scan).
     let mut order: Vec<usize> = (0..findings.len()).collect();
     let key = |i: usize| {
         let f = &findings[i];

@@ -303,6 +303,51 @@ fn liveness_of_jwts_and_cookies_at_a_fixed_now() {
 }
 
 #[test]
+fn a_cookie_seen_in_several_entries_keeps_its_latest_capture_and_expiry() {
+    // One session cookie set by three responses of one capture: the finding
+    // is built at its first sighting and the others merge into it, so its
+    // times must be those of all three (latest capture, latest expiry), not
+    // of the first.
+    let dir = Dir::new();
+    let sid = Fake::new(15).chars(
+        "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789",
+        26,
+    );
+    let entry = |at: &str, max_age: u32| {
+        format!(
+            r#"{{"startedDateTime":"{at}","request":{{"method":"GET","url":"https://app.test/api","headers":[]}},"response":{{"status":200,"headers":[{{"name":"Set-Cookie","value":"sid={sid}; Path=/; Max-Age={max_age}; HttpOnly"}}]}}}}"#
+        )
+    };
+    let doc = format!(
+        r#"{{"log":{{"version":"1.2","entries":[{},{},{}]}}}}"#,
+        entry("2024-03-01T10:00:00Z", 7200),
+        entry("2024-03-01T11:30:00Z", 600),
+        entry("2024-03-01T11:00:00Z", 7200),
+    );
+    dir.write("capture.har", doc);
+    let out = scour(
+        dir.path(),
+        &[
+            "scan",
+            "-f",
+            "json",
+            "--now",
+            "2024-03-01T12:30:00Z",
+            "capture.har",
+        ],
+        None,
+    );
+    let v = json(&out);
+    let cookie = by_rule(&v, "field.session-cookie");
+    assert_eq!(cookie.len(), 1, "{v:#}");
+    assert_eq!(cookie[0]["occurrences"], 3, "{v:#}");
+    assert_eq!(cookie[0]["captured_at"], "2024-03-01T11:30:00Z");
+    // 11:00 + 2 h is the latest of 12:00, 11:40 and 13:00.
+    assert_eq!(cookie[0]["expires_at"], "2024-03-01T13:00:00Z");
+    assert_eq!(cookie[0]["liveness"], "live");
+}
+
+#[test]
 fn filters_by_severity_category_and_rule() {
     let dir = Dir::new();
     let mut fake = Fake::new(15);

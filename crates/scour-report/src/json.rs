@@ -10,27 +10,56 @@ use crate::{Finding, Printer, Summary};
 /// parallel: enough to outweigh handing the task to another thread.
 const CHUNK: usize = 128;
 
-/// `findings` serialized in order, each between `before` and `after`, as
-/// one buffer per [`CHUNK`] findings.
+/// Writes `findings` to `out` in order, each between `before` and `after`;
+/// `first` is called with each rendered piece before it is written, and
+/// gives how many of its leading bytes to leave out (the JSON array's
+/// first comma).
 ///
 /// Rendering a finding depends on nothing but the finding, so a large file
 /// (a user report with twenty thousand e-mail addresses) is rendered by
 /// every thread of the pool, and only the writing is serial. Before, the
-/// JSON report of a scan was written on one thread after all the scanning,
-/// a tenth of the wall time on the benchmark corpus.
-fn render(findings: &[Finding], before: &[u8], after: &[u8]) -> io::Result<Vec<Vec<u8>>> {
-    findings
-        .par_chunks(CHUNK)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(chunk.len() * 1024);
-            for f in chunk {
-                buf.extend_from_slice(before);
-                serde_json::to_writer(&mut buf, f)?;
-                buf.extend_from_slice(after);
-            }
-            Ok(buf)
-        })
-        .collect()
+/// JSON report of a scan was rendered on one thread after all the
+/// scanning, a tenth of the wall time on the benchmark corpus. A window of
+/// chunks is rendered, then written, then the next: memory stays bounded
+/// however many findings a file has. A file with few findings is written
+/// straight out.
+fn write_rendered(
+    out: &mut impl Write,
+    findings: &[Finding],
+    before: &[u8],
+    after: &[u8],
+    mut skip: impl FnMut() -> usize,
+) -> io::Result<()> {
+    let render = |chunk: &[Finding], buf: &mut Vec<u8>| -> io::Result<()> {
+        for f in chunk {
+            buf.extend_from_slice(before);
+            serde_json::to_writer(&mut *buf, f)?;
+            buf.extend_from_slice(after);
+        }
+        Ok(())
+    };
+    if findings.is_empty() {
+        return Ok(());
+    }
+    let mut buf = Vec::new();
+    if findings.len() <= CHUNK {
+        render(findings, &mut buf)?;
+        return out.write_all(&buf[skip().min(buf.len())..]);
+    }
+    let window = CHUNK * 4 * rayon::current_num_threads();
+    for part in findings.chunks(window) {
+        let pieces = part
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 1024);
+                render(chunk, &mut buf).map(|()| buf)
+            })
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for piece in pieces {
+            out.write_all(&piece[skip().min(piece.len())..])?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `{"findings":[...],"summary":{...}}`, one finding per line, as
@@ -64,13 +93,11 @@ impl JsonPrinter {
 impl Printer for JsonPrinter {
     fn file(&mut self, _path: &str, findings: &[Finding]) -> io::Result<()> {
         self.start()?;
-        for buf in render(findings, b",\n", b"")? {
-            // The array's first element has no comma before it.
-            let skip = usize::from(!self.any);
-            self.out.write_all(&buf[skip..])?;
-            self.any = true;
-        }
-        Ok(())
+        let any = &mut self.any;
+        // The array's first element has no comma before it.
+        write_rendered(&mut self.out, findings, b",\n", b"", || {
+            usize::from(!std::mem::replace(any, true))
+        })
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
@@ -100,10 +127,7 @@ impl JsonlPrinter {
 
 impl Printer for JsonlPrinter {
     fn file(&mut self, _path: &str, findings: &[Finding]) -> io::Result<()> {
-        for buf in render(findings, b"", b"\n")? {
-            self.out.write_all(&buf)?;
-        }
-        Ok(())
+        write_rendered(&mut self.out, findings, b"", b"\n", || 0)
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
@@ -265,9 +289,10 @@ mod tests {
 
     #[test]
     fn files_rendered_in_chunks_keep_their_order() {
-        // More findings than one render chunk, in files before and after a
-        // small one: every finding once, in the order given, and the
-        // array's separators right across chunk and file boundaries.
+        // More findings than one render window (which grows with the pool's
+        // threads), in files before and after a small and an empty one:
+        // every finding once, in the order given, and the array's
+        // separators right across chunk, window and file boundaries.
         let many = |path: &str, n: usize| -> Vec<crate::Finding> {
             (0..n)
                 .map(|i| {
@@ -279,7 +304,8 @@ mod tests {
                 .collect()
         };
         let files = [
-            ("big", many("big", 2 * super::CHUNK + 7)),
+            ("none", many("none", 0)),
+            ("big", many("big", 25 * super::CHUNK + 7)),
             ("one", many("one", 1)),
             ("next", many("next", super::CHUNK + 1)),
         ];
@@ -297,20 +323,26 @@ mod tests {
                 })
                 .collect()
         };
-
-        let text = run(Format::Json, false, &files);
-        let doc: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(places(doc["findings"].as_array().unwrap()), expected);
-        assert_eq!(
-            text.lines().filter(|l| l.starts_with("{\"rule\"")).count(),
-            expected.len()
-        );
-
-        let text = run(Format::Jsonl, false, &files);
-        let lines: Vec<Value> = text
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        assert_eq!(places(&lines), expected);
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (json, jsonl) = pool.install(|| {
+                (
+                    run(Format::Json, false, &files),
+                    run(Format::Jsonl, false, &files),
+                )
+            });
+            let doc: Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(places(doc["findings"].as_array().unwrap()), expected);
+            let lines = json.lines().filter(|l| l.starts_with("{\"rule\""));
+            assert_eq!(lines.count(), expected.len());
+            let lines: Vec<Value> = jsonl
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            assert_eq!(places(&lines), expected, "{threads} threads");
+        }
     }
 }

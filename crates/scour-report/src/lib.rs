@@ -66,6 +66,10 @@ pub enum Format {
 }
 
 /// A sink for findings that writes them in some [`Format`] as they arrive.
+///
+/// The `json` and `jsonl` printers render a file with many findings on the
+/// threads of the current rayon pool (the global one unless called inside
+/// [`rayon::ThreadPool::install`]); the output is the same either way.
 pub trait Printer: Send {
     /// All findings of one file (or stdin), called once per file that has
     /// findings, from one thread at a time.

@@ -81,7 +81,9 @@ impl Finding {
 
     /// [`Finding::merge`] for a caller that knows which places are new (it
     /// keeps its own index of them): `new_place` false merges only the rule
-    /// and the times. At most `cap` places are listed.
+    /// and the times. At most `cap` places are listed. A caller that has
+    /// not built the repeat's finding yet need not: see
+    /// [`Finding::merge_repeat`], tested to give the same result.
     pub fn merge_known(&mut self, other: Finding, new_place: bool, cap: usize) {
         let places = if new_place { Places::New } else { Places::Seen };
         self.fold(other, places, cap);

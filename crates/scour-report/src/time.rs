@@ -103,7 +103,9 @@ pub fn format_rfc3339(t: i64) -> String {
 pub fn cmp_rfc3339(a: i64, b: i64) -> std::cmp::Ordering {
     /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
     const FOUR_DIGIT_YEARS: std::ops::RangeInclusive<i64> = -62_167_219_200..=253_402_300_799;
-    if FOUR_DIGIT_YEARS.contains(&a) && FOUR_DIGIT_YEARS.contains(&b) {
+    // Equal instants are equal strings; a repeat of one far-future expiry
+    // (a JWT `exp` in milliseconds) then formats nothing.
+    if a == b || (FOUR_DIGIT_YEARS.contains(&a) && FOUR_DIGIT_YEARS.contains(&b)) {
         a.cmp(&b)
     } else {
         format_rfc3339(a).cmp(&format_rfc3339(b))

@@ -271,7 +271,6 @@ impl Scanner {
     /// longer than a chunk (a 100 MiB base64 line) is decoded from and to
     /// whole base64 quanta counted from where it began (see [`Seam`]), or
     /// nothing past its first chunk would decode.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn text_piece(
         &self,
         data: &[u8],

@@ -26,10 +26,15 @@ pub(crate) struct Context {
 }
 
 /// Reads the validity context of hits, remembering the last capture time
-/// parsed: the hits of one HAR entry share it.
+/// and cookie expiry parsed: the hits of one HAR entry share the first,
+/// the hits of one cookie (its value, and the same value in the entry's
+/// `cookies` array) the second.
 #[derive(Default)]
 pub(crate) struct Contexts {
     captured: Option<(Arc<str>, Option<i64>)>,
+    /// The cookie's attributes and the capture time its `Max-Age` counts
+    /// from, with the expiry they give.
+    cookie: Option<(Arc<str>, Option<i64>, Option<i64>)>,
 }
 
 impl Contexts {
@@ -44,8 +49,14 @@ impl Contexts {
             });
         let cookie_expires = origin
             .cookie
-            .as_deref()
-            .and_then(|cookie| cookie_expiry(cookie, captured));
+            .as_ref()
+            .and_then(|cookie| match &self.cookie {
+                Some((last, at, t)) if last == cookie && *at == captured => *t,
+                _ => {
+                    let t = cookie_expiry(cookie, captured);
+                    self.cookie.insert((cookie.clone(), captured, t)).2
+                }
+            });
         Context {
             captured,
             cookie_expires,
