@@ -750,8 +750,8 @@ def floor_section(floor: dict, mib: float, scour_t: float | None) -> list[str]:
             f"perfectly over {floor['threads']} threads, takes {ideal:.3f} s ({mib / ideal:,.0f} MiB/s), and "
             f"{no_search:.3f} s ({mib / no_search:,.0f} MiB/s) even if the keyword search cost nothing")
     if scour_t:
-        line += (f". scour's median wall time above is {scour_t / floor['wall_s']:.1f}x the measured floor "
-                 f"({floor['wall_s']:.3f} s).")
+        line += (f". scour's median wall time above is {scour_t / floor['wall_s']:.1f}x the floor's best measured "
+                 f"wall time ({floor['wall_s']:.3f} s).")
     else:
         line += "."
     L.append(line)

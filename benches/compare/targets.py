@@ -46,7 +46,15 @@ def rel(p: Path) -> str:
 
 
 def hyperfine(commands: list[list[str]], warmup: int, runs: int) -> list[dict]:
-    """Means and standard deviations (s) of each command, one hyperfine run."""
+    """Means and standard deviations (s) of each command, one hyperfine run.
+
+    hyperfine runs with -i (scour exits 1 when it finds something), so each
+    command is run once first and a crash (any other status) stops here.
+    """
+    for c in commands:
+        r = subprocess.run(c, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if r.returncode not in (0, 1):
+            sys.exit(f"targets: {shlex.join(c)} failed (exit {r.returncode}): {r.stderr[-500:]}")
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         argv = ["hyperfine", "-N", "-i", "-w", str(warmup), "-r", str(runs), "--export-json", out.name]
         argv += [shlex.join(c) for c in commands]
@@ -82,7 +90,7 @@ def plain_text(scour: Path, corpus: Path, work: Path) -> list[str]:
     logs = work / "logs.txt"
     with open(logs, "wb") as out:
         for f in sorted((corpus / "logs").glob("*.log")):
-            out.write(f.read_bytes())
+            out.write(f.read_bytes().rstrip(b"\n") + b"\n")
     keywords = CACHE / "rg-rule-keywords.txt"
     if not keywords.exists():
         sys.exit(f"targets: {rel(keywords)} is missing; run benches/compare/run.py first")
@@ -105,7 +113,8 @@ def big_jsonl(scour: Path, corpus: Path, work: Path) -> list[str]:
     big = work / "big.jsonl"
     if not big.exists() or big.stat().st_size < BIG:
         log(f"writing {rel(big)} (>= 2 GiB)")
-        blob = b"".join(p.read_bytes() for p in parts)
+        # Each part ends its last record, so no two records run together.
+        blob = b"".join(p.read_bytes().rstrip(b"\n") + b"\n" for p in parts)
         with open(big, "wb") as out:
             written = 0
             while written < BIG:
