@@ -11,9 +11,8 @@ use crate::{Finding, Printer, Summary};
 const CHUNK: usize = 128;
 
 /// Writes `findings` to `out` in order, each between `before` and `after`;
-/// `first` is called with each rendered piece before it is written, and
-/// gives how many of its leading bytes to leave out (the JSON array's
-/// first comma).
+/// `skip` is called before each rendered piece is written and gives how
+/// many of its leading bytes to leave out (the JSON array's first comma).
 ///
 /// Rendering a finding depends on nothing but the finding, so a large file
 /// (a user report with twenty thousand e-mail addresses) is rendered by
@@ -21,8 +20,8 @@ const CHUNK: usize = 128;
 /// JSON report of a scan was rendered on one thread after all the
 /// scanning, a tenth of the wall time on the benchmark corpus. A window of
 /// chunks is rendered, then written, then the next: memory stays bounded
-/// however many findings a file has. A file with few findings is written
-/// straight out.
+/// however many findings a file has. A file with few findings is rendered
+/// on the calling thread.
 fn write_rendered(
     out: &mut impl Write,
     findings: &[Finding],
