@@ -91,6 +91,34 @@ fn main() {
         }
         g.finish();
     }
+    // The scan asks mostly about short texts, one JSON string value at a
+    // time: the HAR file's pieces between quotes, each its own call.
+    let har = &inputs
+        .iter()
+        .find(|(n, _)| *n == "har")
+        .expect("har input")
+        .1;
+    let strings: Vec<&[u8]> = har.split(|&b| b == b'"').collect();
+    for k in &variants {
+        let want: Vec<_> = strings
+            .iter()
+            .flat_map(|s| scalar::base64_runs(s, 8))
+            .collect();
+        let got: Vec<_> = strings.iter().flat_map(|s| k.base64_runs(s, 8)).collect();
+        assert_eq!(got, want, "{k:?} base64 strings");
+    }
+    let mut g = c.benchmark_group("base64_runs/strings");
+    g.throughput(Throughput::Bytes(har.len() as u64));
+    let count = |f: &dyn Fn(&[u8]) -> usize| strings.iter().map(|s| f(s)).sum::<usize>();
+    g.bench_function("reference", |b| {
+        b.iter(|| count(&|s| scalar::base64_runs(s, 8).count()))
+    });
+    for k in &variants {
+        g.bench_function(format!("{:?}", k.variant()), |b| {
+            b.iter(|| count(&|s| k.base64_runs(s, 8).count()))
+        });
+    }
+    g.finish();
     let mut g = c.benchmark_group("entropy/tokens");
     g.throughput(Throughput::Bytes(token_bytes));
     let sum = |f: &dyn Fn(&[u8]) -> f64| tokens.iter().map(|t| f(t)).sum::<f64>();

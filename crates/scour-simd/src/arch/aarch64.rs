@@ -17,6 +17,7 @@ const LANE_BITS: [u8; 16] = [1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64
 
 impl Vector for Neon {
     const BYTES: usize = 16;
+    const FAST_LOOKUP: bool = true;
 
     #[inline(always)]
     unsafe fn load(p: *const u8) -> Self {
@@ -38,6 +39,24 @@ impl Vector for Neon {
             let t = vsubq_u8(self.0, vdupq_n_u8(lo));
             Neon(vcleq_u8(t, vdupq_n_u8(hi.wrapping_sub(lo))))
         }
+    }
+
+    #[inline(always)]
+    unsafe fn lookup(self, lo: &[u8; 16], hi: &[u8; 16]) -> Self {
+        // `tbl` gives 0 for an index past the table; both nibbles are in it.
+        // SAFETY: the tables are 16 readable bytes each; NEON is baseline
+        // on aarch64.
+        unsafe {
+            let l = vqtbl1q_u8(vld1q_u8(lo.as_ptr()), vandq_u8(self.0, vdupq_n_u8(0x0f)));
+            let h = vqtbl1q_u8(vld1q_u8(hi.as_ptr()), vshrq_n_u8::<4>(self.0));
+            Neon(vandq_u8(l, h))
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn any(self, bits: u8) -> Self {
+        // SAFETY: NEON is baseline on aarch64.
+        Neon(unsafe { vtstq_u8(self.0, vdupq_n_u8(bits)) })
     }
 
     #[inline(always)]

@@ -40,6 +40,9 @@ pub(crate) struct Sse2(__m128i);
 
 impl Vector for Sse2 {
     const BYTES: usize = 16;
+    /// SSE2 has no byte shuffle (`pshufb` is SSSE3): the classifiers keep
+    /// their compares, and `lookup` is a correct but slow fallback.
+    const FAST_LOOKUP: bool = false;
 
     #[inline(always)]
     unsafe fn load(p: *const u8) -> Self {
@@ -67,6 +70,28 @@ impl Vector for Sse2 {
     }
 
     #[inline(always)]
+    unsafe fn lookup(self, lo: &[u8; 16], hi: &[u8; 16]) -> Self {
+        let mut bytes = [0u8; 16];
+        // SAFETY: `bytes` is 16 writable bytes; SSE2 is baseline on x86-64.
+        unsafe { _mm_storeu_si128(bytes.as_mut_ptr().cast(), self.0) };
+        for b in &mut bytes {
+            *b = lo[usize::from(*b & 15)] & hi[usize::from(*b >> 4)];
+        }
+        // SAFETY: as above.
+        unsafe { Self::load(bytes.as_ptr()) }
+    }
+
+    #[inline(always)]
+    unsafe fn any(self, bits: u8) -> Self {
+        // A nonzero byte plus 0x7f, saturating, has its top bit set.
+        // SAFETY: SSE2 is baseline on x86-64.
+        unsafe {
+            let t = _mm_and_si128(self.0, _mm_set1_epi8(bits as i8));
+            Sse2(_mm_adds_epu8(t, _mm_set1_epi8(0x7f)))
+        }
+    }
+
+    #[inline(always)]
     unsafe fn or(self, other: Self) -> Self {
         // SAFETY: SSE2 is baseline on x86-64.
         Sse2(unsafe { _mm_or_si128(self.0, other.0) })
@@ -85,6 +110,7 @@ pub(crate) struct Avx2(__m256i);
 
 impl Vector for Avx2 {
     const BYTES: usize = 32;
+    const FAST_LOOKUP: bool = true;
 
     #[inline(always)]
     unsafe fn load(p: *const u8) -> Self {
@@ -106,6 +132,37 @@ impl Vector for Avx2 {
             let t = _mm256_sub_epi8(self.0, _mm256_set1_epi8(lo as i8));
             let m = _mm256_min_epu8(t, _mm256_set1_epi8(hi.wrapping_sub(lo) as i8));
             Avx2(_mm256_cmpeq_epi8(m, t))
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn lookup(self, lo: &[u8; 16], hi: &[u8; 16]) -> Self {
+        // `vpshufb` looks up within each 128-bit lane, so each table is
+        // broadcast to both; the nibbles index it with bit 7 clear (a set
+        // bit 7 would give 0). There is no byte shift: the 16-bit shift
+        // brings in the next byte's bits, which the mask drops.
+        // SAFETY: the tables are 16 readable bytes each; the caller
+        // vouches for AVX2.
+        unsafe {
+            let lo_t = _mm256_broadcastsi128_si256(_mm_loadu_si128(lo.as_ptr().cast()));
+            let hi_t = _mm256_broadcastsi128_si256(_mm_loadu_si128(hi.as_ptr().cast()));
+            let nibble = _mm256_set1_epi8(0x0f);
+            let l = _mm256_and_si256(self.0, nibble);
+            let h = _mm256_and_si256(_mm256_srli_epi16(self.0, 4), nibble);
+            Avx2(_mm256_and_si256(
+                _mm256_shuffle_epi8(lo_t, l),
+                _mm256_shuffle_epi8(hi_t, h),
+            ))
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn any(self, bits: u8) -> Self {
+        // A nonzero byte plus 0x7f, saturating, has its top bit set.
+        // SAFETY: the caller vouches for AVX2.
+        unsafe {
+            let t = _mm256_and_si256(self.0, _mm256_set1_epi8(bits as i8));
+            Avx2(_mm256_adds_epu8(t, _mm256_set1_epi8(0x7f)))
         }
     }
 
