@@ -735,11 +735,12 @@ def floor_section(floor: dict, mib: float, scour_t: float | None) -> list[str]:
     """The report's account of the floor benchmark's run."""
     L = ["### What this machine allows: the floor", ""]
     L.append(f"`{shlex.join(floor['argv'])}` (benches/floor.rs), run after the rounds above. It reads every file, "
-             "inflates every archive member with scour's own readers (the same limits and depth), runs scour's keyword "
-             "search over every resulting byte and parses every JSON document with simd-json: the least any scan with "
-             "scour's coverage must do. It confirms no rule, decodes nothing (MIME, base64, percent) and writes no "
-             "report. Each stage is timed on one thread (best of its runs), then all of them together in parallel over "
-             "the files.")
+             "inflates every archive member with scour's own readers (scour's default limits and nesting depth; binary "
+             "members left out, as scour skips them), runs scour's keyword search over every resulting byte and parses "
+             "every JSON document (by file extension) with simd-json. It confirms no rule, decodes nothing (MIME, "
+             "base64, percent) and writes no report, so it approximates from below what a scan with scour's coverage "
+             "costs with these components. Each stage is timed on one thread (best of its runs); their sum over the "
+             "threads is perfect scaling; then all of them run together in parallel over the files.")
     L.append("")
     L.extend(floor["table"].strip().splitlines()[2:])
     L.append("")
